@@ -1,0 +1,13 @@
+using System.CommandLine;
+
+namespace Backtest.Cli.Commands;
+
+/// <summary>Every subcommand of <c>backtest</c>, in the order <c>--help</c> lists them.</summary>
+internal static class CommandCatalog
+{
+    public static IEnumerable<Command> All(TextWriter stdout)
+    {
+        yield return RunCommand.Create(stdout);
+        yield return ConformanceCommand.Create(stdout);
+    }
+}

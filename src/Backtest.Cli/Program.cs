@@ -1,0 +1,3 @@
+using Backtest.Cli;
+
+return BacktestCli.Run(args, Console.Out, Console.Error);

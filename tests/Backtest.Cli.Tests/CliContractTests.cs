@@ -1,0 +1,49 @@
+namespace Backtest.Cli.Tests;
+
+public class CliContractTests
+{
+    private static (int Code, string Out, string Err) Invoke(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var code = BacktestCli.Run(args, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    [Fact]
+    public void HelpListsTheCommandsAndSucceeds()
+    {
+        var (code, output, _) = Invoke("--help");
+        Assert.Equal(BacktestCli.Ok, code);
+        Assert.Contains("run", output);
+        Assert.Contains("conformance", output);
+    }
+
+    [Fact]
+    public void VersionPrintsTheEngineVersion()
+    {
+        var (code, output, _) = Invoke("--version");
+        Assert.Equal(BacktestCli.Ok, code);
+        Assert.Equal(BacktestCli.Version, output.Trim());
+    }
+
+    [Theory]
+    [InlineData("bogus")]
+    [InlineData("run", "--no-such-option")]
+    [InlineData("conformance")]
+    public void BadArgumentsGiveOneLineAndExitCode2(params string[] args)
+    {
+        var (code, _, error) = Invoke(args);
+        Assert.Equal(BacktestCli.BadInput, code);
+        Assert.Single(error.TrimEnd().Split('\n'));
+        Assert.StartsWith("backtest: error: ", error);
+    }
+
+    [Fact]
+    public void AMissingStudyFileIsBadInputNamingTheFile()
+    {
+        var (code, _, error) = Invoke("run", "no/such/study.yaml");
+        Assert.Equal(BacktestCli.BadInput, code);
+        Assert.Contains("no/such/study.yaml", error);
+    }
+}
