@@ -1,0 +1,308 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Backtest.Protocols.Waterfall.Wf6;
+
+/// <summary>
+/// The lane operations the WF6 fast path needs at one vector width, so <see cref="Wf6Kernel"/>'s
+/// day loop is written once for 128, 256 and 512 bits. Beyond plain arithmetic it needs two
+/// things the portable vector API does not offer: a 32 × 32 → 64-bit multiply of the low halves
+/// of each lane (one instruction on x86; the portable 64-bit multiply, exact for such inputs,
+/// elsewhere) and a table gather (AVX2/AVX-512 gathers; element loads elsewhere). Both give the
+/// same bits on every path.
+/// </summary>
+internal interface ILaneWidth<TV, TD>
+    where TV : struct
+    where TD : struct
+{
+    static abstract int Count { get; }
+
+    static abstract TV Create(long value);
+
+    static abstract TD CreateDouble(double value);
+
+    static abstract TV Load(ref long source);
+
+    static abstract void Store(TV value, ref long destination);
+
+    static abstract TV Add(TV x, TV y);
+
+    static abstract TV Subtract(TV x, TV y);
+
+    static abstract TV And(TV x, TV y);
+
+    static abstract TV Or(TV x, TV y);
+
+    static abstract TV ShiftLeft(TV x, int count);
+
+    static abstract TV ShiftRightLogical(TV x, int count);
+
+    static abstract TV GreaterThan(TV x, TV y);
+
+    static abstract TV EqualTo(TV x, TV y);
+
+    static abstract TV Min(TV x, TV y);
+
+    /// <summary>Bits of <paramref name="ifSet"/> where <paramref name="mask"/> is set, else of <paramref name="ifClear"/>.</summary>
+    static abstract TV Select(TV mask, TV ifSet, TV ifClear);
+
+    /// <summary>Bit i set when lane i's sign bit is set.</summary>
+    static abstract uint SignBits(TV x);
+
+    /// <summary>(x mod 2³²) · (y mod 2³²) per lane, exact (below 2⁶⁴).</summary>
+    static abstract TV MultiplyLow32(TV x, TV y);
+
+    /// <summary>table[index] per lane; indices must be in range.</summary>
+    static abstract unsafe TV Gather(long* table, TV index);
+
+    static abstract TD AsDouble(TV x);
+
+    static abstract TV AsInt64(TD x);
+
+    static abstract TD AddDouble(TD x, TD y);
+
+    static abstract TD SubtractDouble(TD x, TD y);
+
+    static abstract TD MultiplyDouble(TD x, TD y);
+
+    static abstract TD DivideDouble(TD x, TD y);
+}
+
+internal readonly struct Lanes128 : ILaneWidth<Vector128<long>, Vector128<double>>
+{
+    public static int Count => Vector128<long>.Count;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<long> Create(long value) => Vector128.Create(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<double> CreateDouble(double value) => Vector128.Create(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<long> Load(ref long source) => Vector128.LoadUnsafe(ref source);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Vector128<long> value, ref long destination) => value.StoreUnsafe(ref destination);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<long> Add(Vector128<long> x, Vector128<long> y) => x + y;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<long> Subtract(Vector128<long> x, Vector128<long> y) => x - y;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<long> And(Vector128<long> x, Vector128<long> y) => x & y;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<long> Or(Vector128<long> x, Vector128<long> y) => x | y;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<long> ShiftLeft(Vector128<long> x, int count) => Vector128.ShiftLeft(x, count);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<long> ShiftRightLogical(Vector128<long> x, int count) => Vector128.ShiftRightLogical(x, count);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<long> GreaterThan(Vector128<long> x, Vector128<long> y) => Vector128.GreaterThan(x, y);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<long> EqualTo(Vector128<long> x, Vector128<long> y) => Vector128.Equals(x, y);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<long> Min(Vector128<long> x, Vector128<long> y) => Vector128.Min(x, y);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<long> Select(Vector128<long> mask, Vector128<long> ifSet, Vector128<long> ifClear) => Vector128.ConditionalSelect(mask, ifSet, ifClear);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static uint SignBits(Vector128<long> x) => (uint)x.ExtractMostSignificantBits();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<long> MultiplyLow32(Vector128<long> x, Vector128<long> y) =>
+        Sse2.IsSupported
+            ? Sse2.Multiply(x.AsUInt32(), y.AsUInt32()).AsInt64()
+            : (Vector128.BitwiseAnd(x, Vector128.Create(0xFFFF_FFFFL)).AsUInt64() * Vector128.BitwiseAnd(y, Vector128.Create(0xFFFF_FFFFL)).AsUInt64()).AsInt64();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe Vector128<long> Gather(long* table, Vector128<long> index) =>
+        Avx2.IsSupported
+            ? Avx2.GatherVector128(table, index, 8)
+            : Vector128.Create(table[index.GetElement(0)], table[index.GetElement(1)]);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<double> AsDouble(Vector128<long> x) => x.AsDouble();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<long> AsInt64(Vector128<double> x) => x.AsInt64();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<double> AddDouble(Vector128<double> x, Vector128<double> y) => x + y;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<double> SubtractDouble(Vector128<double> x, Vector128<double> y) => x - y;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<double> MultiplyDouble(Vector128<double> x, Vector128<double> y) => x * y;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<double> DivideDouble(Vector128<double> x, Vector128<double> y) => x / y;
+}
+
+internal readonly struct Lanes256 : ILaneWidth<Vector256<long>, Vector256<double>>
+{
+    public static int Count => Vector256<long>.Count;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<long> Create(long value) => Vector256.Create(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> CreateDouble(double value) => Vector256.Create(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<long> Load(ref long source) => Vector256.LoadUnsafe(ref source);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Vector256<long> value, ref long destination) => value.StoreUnsafe(ref destination);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<long> Add(Vector256<long> x, Vector256<long> y) => x + y;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<long> Subtract(Vector256<long> x, Vector256<long> y) => x - y;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<long> And(Vector256<long> x, Vector256<long> y) => x & y;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<long> Or(Vector256<long> x, Vector256<long> y) => x | y;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<long> ShiftLeft(Vector256<long> x, int count) => Vector256.ShiftLeft(x, count);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<long> ShiftRightLogical(Vector256<long> x, int count) => Vector256.ShiftRightLogical(x, count);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<long> GreaterThan(Vector256<long> x, Vector256<long> y) => Vector256.GreaterThan(x, y);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<long> EqualTo(Vector256<long> x, Vector256<long> y) => Vector256.Equals(x, y);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<long> Min(Vector256<long> x, Vector256<long> y) => Vector256.Min(x, y);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<long> Select(Vector256<long> mask, Vector256<long> ifSet, Vector256<long> ifClear) => Vector256.ConditionalSelect(mask, ifSet, ifClear);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static uint SignBits(Vector256<long> x) => (uint)x.ExtractMostSignificantBits();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<long> MultiplyLow32(Vector256<long> x, Vector256<long> y) =>
+        Avx2.IsSupported
+            ? Avx2.Multiply(x.AsUInt32(), y.AsUInt32()).AsInt64()
+            : (Vector256.BitwiseAnd(x, Vector256.Create(0xFFFF_FFFFL)).AsUInt64() * Vector256.BitwiseAnd(y, Vector256.Create(0xFFFF_FFFFL)).AsUInt64()).AsInt64();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe Vector256<long> Gather(long* table, Vector256<long> index) =>
+        Avx2.IsSupported
+            ? Avx2.GatherVector256(table, index, 8)
+            : Vector256.Create(table[index.GetElement(0)], table[index.GetElement(1)], table[index.GetElement(2)], table[index.GetElement(3)]);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> AsDouble(Vector256<long> x) => x.AsDouble();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<long> AsInt64(Vector256<double> x) => x.AsInt64();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> AddDouble(Vector256<double> x, Vector256<double> y) => x + y;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> SubtractDouble(Vector256<double> x, Vector256<double> y) => x - y;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> MultiplyDouble(Vector256<double> x, Vector256<double> y) => x * y;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> DivideDouble(Vector256<double> x, Vector256<double> y) => x / y;
+}
+
+internal readonly struct Lanes512 : ILaneWidth<Vector512<long>, Vector512<double>>
+{
+    public static int Count => Vector512<long>.Count;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<long> Create(long value) => Vector512.Create(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> CreateDouble(double value) => Vector512.Create(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<long> Load(ref long source) => Vector512.LoadUnsafe(ref source);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Vector512<long> value, ref long destination) => value.StoreUnsafe(ref destination);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<long> Add(Vector512<long> x, Vector512<long> y) => x + y;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<long> Subtract(Vector512<long> x, Vector512<long> y) => x - y;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<long> And(Vector512<long> x, Vector512<long> y) => x & y;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<long> Or(Vector512<long> x, Vector512<long> y) => x | y;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<long> ShiftLeft(Vector512<long> x, int count) => Vector512.ShiftLeft(x, count);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<long> ShiftRightLogical(Vector512<long> x, int count) => Vector512.ShiftRightLogical(x, count);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<long> GreaterThan(Vector512<long> x, Vector512<long> y) => Vector512.GreaterThan(x, y);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<long> EqualTo(Vector512<long> x, Vector512<long> y) => Vector512.Equals(x, y);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<long> Min(Vector512<long> x, Vector512<long> y) => Vector512.Min(x, y);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<long> Select(Vector512<long> mask, Vector512<long> ifSet, Vector512<long> ifClear) => Vector512.ConditionalSelect(mask, ifSet, ifClear);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static uint SignBits(Vector512<long> x) => (uint)x.ExtractMostSignificantBits();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<long> MultiplyLow32(Vector512<long> x, Vector512<long> y) =>
+        Avx512F.IsSupported
+            ? Avx512F.Multiply(x.AsUInt32(), y.AsUInt32()).AsInt64()
+            : (Vector512.BitwiseAnd(x, Vector512.Create(0xFFFF_FFFFL)).AsUInt64() * Vector512.BitwiseAnd(y, Vector512.Create(0xFFFF_FFFFL)).AsUInt64()).AsInt64();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe Vector512<long> Gather(long* table, Vector512<long> index) =>
+        Vector512.Create(Lanes256.Gather(table, index.GetLower()), Lanes256.Gather(table, index.GetUpper()));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> AsDouble(Vector512<long> x) => x.AsDouble();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<long> AsInt64(Vector512<double> x) => x.AsInt64();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> AddDouble(Vector512<double> x, Vector512<double> y) => x + y;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> SubtractDouble(Vector512<double> x, Vector512<double> y) => x - y;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> MultiplyDouble(Vector512<double> x, Vector512<double> y) => x * y;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> DivideDouble(Vector512<double> x, Vector512<double> y) => x / y;
+}
