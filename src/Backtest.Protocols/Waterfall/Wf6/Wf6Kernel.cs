@@ -23,8 +23,8 @@ namespace Backtest.Protocols.Waterfall.Wf6;
 /// (within 1.5 · 10⁻⁶ of the real quotient, so its rounding is the floor or one above) corrected
 /// by the sign of the remainder coverage · 2³² − q · total, computed exactly in wrapping 64-bit
 /// arithmetic because |remainder| &lt; 2 · total &lt; 2⁶¹.</item>
-/// <item>Rates come from the <see cref="RateTable"/> entries packed as T | (T[j+1] − T[j]) &lt;&lt; 32
-/// (one gather per tranche), and due = floor(capital · rate / 2⁴²) is
+/// <item>Rates come from the <see cref="RateTable"/> entries packed as T | (T[j+1] − T[j]) &lt;&lt; 32,
+/// all six tranches of a segment in one 64-byte row (one row load per lane), and due = floor(capital · rate / 2⁴²) is
 /// (capital_hi · rate + floor(capital_lo · rate / 2³²)) &gt;&gt; 10 with 32 × 32-bit products.
 /// <see cref="Wf6Terms.Validate"/> keeps every operand in range (rate &lt; 2³², capital &lt; 2⁶⁰).</item>
 /// </list>
@@ -35,14 +35,17 @@ namespace Backtest.Protocols.Waterfall.Wf6;
 public sealed class Wf6Kernel
 {
     private const long Low32 = 0xFFFF_FFFFL;
-    private const double TwoTo52 = 4503599627370496.0;
-    private const long TwoTo52Bits = 0x4330_0000_0000_0000L;
 
-    private readonly long[] _packed;
-    private readonly bool[] _constantRate;
+    /// <summary>Longs per row of <see cref="_rows"/>.</summary>
+    private const int RowLongs = 8;
+
+    private readonly long[] _rows;
     private readonly long[] _initial;
     private readonly long _premium;
     private readonly long _coverage;
+
+    /// <summary>Paths run together, days outside and vectors inside: their state fits the first-level cache.</summary>
+    private const int ChunkPaths = 256;
 
     public Wf6Kernel(Wf6Terms terms)
     {
@@ -54,20 +57,17 @@ public sealed class Wf6Kernel
         _premium = terms.DailyPremium;
         _coverage = terms.CoverageSold;
 
-        // Pinned so the gathers can take its address for the life of the kernel.
-        const int entries = RateTable.Segments + 1;
-        _packed = GC.AllocateUninitializedArray<long>(Tranches.Count * entries, pinned: true);
-        _constantRate = new bool[Tranches.Count];
+        // One 64-byte row per segment: tranche i's entry T[j] | (T[j+1] − T[j]) << 32 in
+        // column i, two columns of padding. Pinned so the kernel can take its address.
+        _rows = GC.AllocateArray<long>(RowLongs * (RateTable.Segments + 1), pinned: true);
         for (int i = 0; i < Tranches.Count; i++)
         {
             var values = DailyRates[i].Values;
             var steps = DailyRates[i].Steps;
-            for (int j = 0; j < entries; j++)
+            for (int j = 0; j <= RateTable.Segments; j++)
             {
-                _packed[(i * entries) + j] = values[j] | (steps[j] << 32);
+                _rows[(j * RowLongs) + i] = values[j] | (steps[j] << 32);
             }
-
-            _constantRate[i] = values[0] == values[^1];
         }
     }
 
@@ -79,23 +79,25 @@ public sealed class Wf6Kernel
     /// <summary>Runs every path of <paramref name="losses"/> with the reference, one path at a time.</summary>
     public void RunScalar(Wf6LossDays losses, Wf6Outputs outputs) => RunScalar(losses, outputs, 0);
 
-    /// <summary>Runs every path of <paramref name="losses"/> in vectors of <typeparamref name="TW"/>'s width, the remainder with the reference.</summary>
+    /// <summary>
+    /// Runs every path of <paramref name="losses"/> in vectors of <typeparamref name="TW"/>'s
+    /// width, the paths that do not fill a vector with the reference.
+    /// </summary>
     internal unsafe void RunVector<TW, TV, TD>(Wf6LossDays losses, Wf6Outputs outputs)
         where TW : ILaneWidth<TV, TD>
         where TV : struct
         where TD : struct
     {
         RequireCapacity(losses, outputs);
-        int paths = losses.Paths;
-        var state = new BlockState(TW.Count);
-        long* packed = (long*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_packed));
-        int first = 0;
-        for (; first + TW.Count <= paths; first += TW.Count)
+        int vectorPaths = losses.Paths - (losses.Paths % TW.Count);
+        var state = new ChunkState(Math.Min(ChunkPaths, vectorPaths));
+        long* rows = (long*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_rows));
+        for (int first = 0; first < vectorPaths; first += ChunkPaths)
         {
-            RunBlock<TW, TV, TD>(losses, first, state, packed, outputs);
+            RunChunk<TW, TV, TD>(losses, first, Math.Min(ChunkPaths, vectorPaths - first), state, rows, outputs);
         }
 
-        RunScalar(losses, outputs, first);
+        RunScalar(losses, outputs, vectorPaths);
     }
 
     private void RunScalar(Wf6LossDays losses, Wf6Outputs outputs, int first)
@@ -115,136 +117,138 @@ public sealed class Wf6Kernel
         }
     }
 
-    private unsafe void RunBlock<TW, TV, TD>(Wf6LossDays losses, int first, BlockState s, long* packed, Wf6Outputs outputs)
+    /// <summary>
+    /// Days outside, vectors inside: consecutive vectors of a day are independent, so the
+    /// processor overlaps their long dependency chains (one vector's day is a chain of about a
+    /// hundred cycles). The chunk's state stays in the first-level cache.
+    /// </summary>
+    private unsafe void RunChunk<TW, TV, TD>(Wf6LossDays losses, int first, int count, ChunkState s, long* rows, Wf6Outputs outputs)
         where TW : ILaneWidth<TV, TD>
         where TV : struct
         where TD : struct
     {
-        int w = TW.Count;
-        s.Reset(losses, first, _initial);
-
-        TV c0 = TW.Create(_initial[0]), c1 = TW.Create(_initial[1]), c2 = TW.Create(_initial[2]);
-        TV c3 = TW.Create(_initial[3]), c4 = TW.Create(_initial[4]), c5 = TW.Create(_initial[5]);
-        TV nextDay = TW.Load(ref s.NextDay[0]);
+        s.Reset(losses, first, count, _initial);
+        var k = new Constants<TW, TV, TD>(_coverage);
         TV premium = TW.Create(_premium);
-        const int entries = RateTable.Segments + 1;
-        long* t0 = packed, t1 = packed + entries, t2 = packed + (2 * entries), t3 = packed + (3 * entries), t4 = packed + (4 * entries), t5 = packed + (5 * entries);
+        TV offsetMask = TW.Create((1L << RateTable.OffsetBits) - 1);
+        int stride = s.Stride;
+        ref long capital = ref s.Capital[0];
+        ref long totals = ref s.Total[0];
+        ref long utilization = ref s.Utilization[0];
+        ref long nextDays = ref s.NextDay[0];
 
         int days = Terms.Days;
         for (int day = 1; day <= days; day++)
         {
-            TV total = TW.Add(TW.Add(TW.Add(c0, c1), TW.Add(c2, c3)), TW.Add(c4, c5));
-            TV u = UtilizationOf<TW, TV, TD>(total, _coverage);
-            TV segment = TW.ShiftRightLogical(u, RateTable.OffsetBits);
-            TV offset = TW.And(u, TW.Create((1L << RateTable.OffsetBits) - 1));
-
-            TV left = premium;
-            Pay<TW, TV, TD>(ref c0, RateOf<TW, TV, TD>(t0, _constantRate[0], segment, offset), ref left);
-            Pay<TW, TV, TD>(ref c1, RateOf<TW, TV, TD>(t1, _constantRate[1], segment, offset), ref left);
-            Pay<TW, TV, TD>(ref c2, RateOf<TW, TV, TD>(t2, _constantRate[2], segment, offset), ref left);
-            Pay<TW, TV, TD>(ref c3, RateOf<TW, TV, TD>(t3, _constantRate[3], segment, offset), ref left);
-            Pay<TW, TV, TD>(ref c4, RateOf<TW, TV, TD>(t4, _constantRate[4], segment, offset), ref left);
-            Pay<TW, TV, TD>(ref c5, RateOf<TW, TV, TD>(t5, _constantRate[5], segment, offset), ref left);
-
-            uint hits = TW.SignBits(TW.EqualTo(nextDay, TW.Create(day)));
-            if (hits != 0)
+            // Two passes over the chunk split each vector's day into two shorter dependency
+            // chains (utilization; then rates, dues and payments), so more vectors are in flight.
+            for (int v = 0; v < count; v += TW.Count)
             {
-                ref long cap = ref s.Capital[0];
-                TW.Store(c0, ref cap);
-                TW.Store(c1, ref Unsafe.Add(ref cap, w));
-                TW.Store(c2, ref Unsafe.Add(ref cap, 2 * w));
-                TW.Store(c3, ref Unsafe.Add(ref cap, 3 * w));
-                TW.Store(c4, ref Unsafe.Add(ref cap, 4 * w));
-                TW.Store(c5, ref Unsafe.Add(ref cap, 5 * w));
-                TW.Store(total, ref s.Total[0]);
-                TakeLosses(losses, s, hits, day);
-                c0 = TW.Load(ref cap);
-                c1 = TW.Load(ref Unsafe.Add(ref cap, w));
-                c2 = TW.Load(ref Unsafe.Add(ref cap, 2 * w));
-                c3 = TW.Load(ref Unsafe.Add(ref cap, 3 * w));
-                c4 = TW.Load(ref Unsafe.Add(ref cap, 4 * w));
-                c5 = TW.Load(ref Unsafe.Add(ref cap, 5 * w));
-                nextDay = TW.Load(ref s.NextDay[0]);
+                TW.Store(UtilizationOf<TW, TV, TD>(TW.Load(ref Unsafe.Add(ref totals, v)), in k), ref Unsafe.Add(ref utilization, v));
+            }
+
+            TV today = TW.Create(day);
+            for (int v = 0; v < count; v += TW.Count)
+            {
+                TV u = TW.Load(ref Unsafe.Add(ref utilization, v));
+                TW.LoadRows(rows, TW.ShiftRightLogical(u, RateTable.OffsetBits), out TV e0, out TV e1, out TV e2, out TV e3, out TV e4, out TV e5);
+                TV offset = TW.And(u, offsetMask);
+                ref long c = ref Unsafe.Add(ref capital, v);
+                TV c0 = TW.Load(ref c), c1 = TW.Load(ref Unsafe.Add(ref c, stride)), c2 = TW.Load(ref Unsafe.Add(ref c, 2 * stride));
+                TV c3 = TW.Load(ref Unsafe.Add(ref c, 3 * stride)), c4 = TW.Load(ref Unsafe.Add(ref c, 4 * stride)), c5 = TW.Load(ref Unsafe.Add(ref c, 5 * stride));
+
+                // Senior first: through tranche i the premium pays min(P, Σ_{j≤i} due_j) in all,
+                // so tranche i gets the difference of two such minima; the same integers as
+                // paying each in turn from what is left, with a shorter dependency chain.
+                TV paid0 = TW.Min(Due<TW, TV, TD>(c0, RateOf<TW, TV, TD>(e0, offset)), premium);
+                TV sum1 = TW.Add(paid0, Due<TW, TV, TD>(c1, RateOf<TW, TV, TD>(e1, offset)));
+                TV paid1 = TW.Min(sum1, premium);
+                TV sum2 = TW.Add(sum1, Due<TW, TV, TD>(c2, RateOf<TW, TV, TD>(e2, offset)));
+                TV paid2 = TW.Min(sum2, premium);
+                TV sum3 = TW.Add(sum2, Due<TW, TV, TD>(c3, RateOf<TW, TV, TD>(e3, offset)));
+                TV paid3 = TW.Min(sum3, premium);
+                TV sum4 = TW.Add(sum3, Due<TW, TV, TD>(c4, RateOf<TW, TV, TD>(e4, offset)));
+                TV paid4 = TW.Min(sum4, premium);
+                TV sum5 = TW.Add(sum4, Due<TW, TV, TD>(c5, RateOf<TW, TV, TD>(e5, offset)));
+                TV paid5 = TW.Min(sum5, premium);
+                TW.Store(TW.Add(c0, paid0), ref c);
+                TW.Store(TW.Add(c1, TW.Subtract(paid1, paid0)), ref Unsafe.Add(ref c, stride));
+                TW.Store(TW.Add(c2, TW.Subtract(paid2, paid1)), ref Unsafe.Add(ref c, 2 * stride));
+                TW.Store(TW.Add(c3, TW.Subtract(paid3, paid2)), ref Unsafe.Add(ref c, 3 * stride));
+                TW.Store(TW.Add(c4, TW.Subtract(paid4, paid3)), ref Unsafe.Add(ref c, 4 * stride));
+                TW.Store(TW.Add(c5, TW.Subtract(paid5, paid4)), ref Unsafe.Add(ref c, 5 * stride));
+                ref long total = ref Unsafe.Add(ref totals, v);
+                TV startOfDay = TW.Load(ref total);
+                TW.Store(TW.Add(startOfDay, paid5), ref total);
+
+                uint hits = TW.SignBits(TW.EqualTo(TW.Load(ref Unsafe.Add(ref nextDays, v)), today));
+                if (hits != 0)
+                {
+                    TW.Store(startOfDay, ref s.StartOfDayTotal[0]);
+                    TakeLosses(losses, s, v, hits, day);
+                }
             }
         }
 
-        ref long final = ref s.Capital[0];
-        TW.Store(c0, ref final);
-        TW.Store(c1, ref Unsafe.Add(ref final, w));
-        TW.Store(c2, ref Unsafe.Add(ref final, 2 * w));
-        TW.Store(c3, ref Unsafe.Add(ref final, 3 * w));
-        TW.Store(c4, ref Unsafe.Add(ref final, 4 * w));
-        TW.Store(c5, ref Unsafe.Add(ref final, 5 * w));
-        s.Write(losses, first, _initial, outputs, days);
+        s.Write(first, count, _initial, outputs, days);
     }
 
-    /// <summary>floor(min(1, coverage / total) · 2³²) per lane, for totals below 2⁶⁰ (see the class summary).</summary>
+    /// <summary>
+    /// floor(min(1, coverage / total) · 2³²) per lane, for 0 ≤ total &lt; 2⁶⁰ (see the class summary).
+    /// The estimate divides coverage · 2²⁴ by floor(total / 2⁸), both exact doubles: its relative
+    /// error is below 2⁻⁴³, so it is within 0.001 of the real quotient (below 2³² when
+    /// total &gt; coverage) and rounds to the floor or one above; a negative remainder
+    /// coverage · 2³² − q · total (exact mod 2⁶⁴, as |remainder| &lt; 2⁶⁰) means one above.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TV UtilizationOf<TW, TV, TD>(TV total, long coverage)
+    private static TV UtilizationOf<TW, TV, TD>(TV total, in Constants<TW, TV, TD> k)
         where TW : ILaneWidth<TV, TD>
         where TV : struct
         where TD : struct
     {
-        // total as a double from two exactly converted 32-bit halves (2^52 + x has x in its mantissa).
-        TV magicBits = TW.Create(TwoTo52Bits);
-        TD magic = TW.CreateDouble(TwoTo52);
-        TV hi = TW.ShiftRightLogical(total, 32);
-        TV lo = TW.And(total, TW.Create(Low32));
-        TD hiD = TW.SubtractDouble(TW.AsDouble(TW.Or(hi, magicBits)), magic);
-        TD loD = TW.SubtractDouble(TW.AsDouble(TW.Or(lo, magicBits)), magic);
-        TD totalD = TW.AddDouble(TW.MultiplyDouble(hiD, TW.CreateDouble(4294967296.0)), loD);
-
-        // Round the estimate to an integer (ulp of 2^52 + q is 1), then make it the floor.
-        TD estimate = TW.DivideDouble(TW.CreateDouble(coverage * 4294967296.0), totalD);
-        TV q = TW.Min(TW.Subtract(TW.AsInt64(TW.AddDouble(estimate, magic)), magicBits), TW.Create(Low32));
-        TV product = TW.Add(TW.MultiplyLow32(q, lo), TW.ShiftLeft(TW.MultiplyLow32(q, hi), 32));
-        TV remainder = TW.Subtract(TW.Create(unchecked(coverage << 32)), product);
-        q = TW.Add(q, TW.GreaterThan(TW.Create(0), remainder));
-        q = TW.Subtract(q, TW.GreaterThan(remainder, TW.Subtract(total, TW.Create(1))));
-        return TW.Select(TW.GreaterThan(total, TW.Create(coverage)), q, TW.Create(Utilization.One));
+        // 2^52 + x holds x < 2^52 exactly in its mantissa, so or-ing the bits converts x exactly.
+        TD scaled = TW.SubtractDouble(TW.AsDouble(TW.Or(TW.ShiftRightLogical(total, 8), k.MagicBits)), k.Magic);
+        TD estimate = TW.DivideDouble(k.CoverageTimes2To24, scaled);
+        TV q = TW.Min(TW.Subtract(TW.AsInt64(TW.AddDouble(estimate, k.Magic)), k.MagicBits), k.Low32);
+        TV product = TW.Add(TW.MultiplyLow32(q, total), TW.ShiftLeft(TW.MultiplyLow32(q, TW.ShiftRightLogical(total, 32)), 32));
+        TV remainder = TW.Subtract(k.CoverageShifted, product);
+        q = TW.Add(q, TW.GreaterThan(k.Zero, remainder));
+        return TW.Select(TW.GreaterThan(total, k.Coverage), q, k.One);
     }
 
-    /// <summary>The tranche's daily rate at the lanes' utilization: <see cref="RateTable.Evaluate"/> per lane.</summary>
+    /// <summary>The tranche's daily rate at the lanes' utilization from its table entry: <see cref="RateTable.Evaluate"/> per lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe TV RateOf<TW, TV, TD>(long* table, bool constant, TV segment, TV offset)
+    private static TV RateOf<TW, TV, TD>(TV entry, TV offset)
         where TW : ILaneWidth<TV, TD>
         where TV : struct
         where TD : struct
     {
-        if (constant)
-        {
-            return TW.Create(table[0] & Low32);
-        }
-
-        TV entry = TW.Gather(table, segment);
         TV step = TW.ShiftRightLogical(entry, 32);
         return TW.Add(TW.And(entry, TW.Create(Low32)), TW.ShiftRightLogical(TW.MultiplyLow32(step, offset), RateTable.OffsetBits));
     }
 
-    /// <summary>Pays min(floor(capital · rate / 2⁴²), left) into the capital.</summary>
+    /// <summary>floor(capital · rate / 2⁴²) per lane, from 32 × 32-bit products.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Pay<TW, TV, TD>(ref TV capital, TV rate, ref TV left)
+    private static TV Due<TW, TV, TD>(TV capital, TV rate)
         where TW : ILaneWidth<TV, TD>
         where TV : struct
         where TD : struct
     {
         TV high = TW.MultiplyLow32(TW.ShiftRightLogical(capital, 32), rate);
         TV low = TW.ShiftRightLogical(TW.MultiplyLow32(capital, rate), 32);
-        TV due = TW.ShiftRightLogical(TW.Add(high, low), RateTable.FractionBits - 32);
-        TV paid = TW.Min(due, left);
-        capital = TW.Add(capital, paid);
-        left = TW.Subtract(left, paid);
+        return TW.ShiftRightLogical(TW.Add(high, low), RateTable.FractionBits - 32);
     }
 
-    /// <summary>The loss step of the reference for the lanes that have a loss today.</summary>
+    /// <summary>The loss step of the reference for the lanes of vector <paramref name="v"/> that have a loss today.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void TakeLosses(Wf6LossDays losses, BlockState s, uint hits, int day)
+    private void TakeLosses(Wf6LossDays losses, ChunkState s, int v, uint hits, int day)
     {
-        int w = s.Width;
+        int stride = s.Stride;
         while (hits != 0)
         {
-            int k = BitOperations.TrailingZeroCount(hits);
+            int bit = BitOperations.TrailingZeroCount(hits);
             hits &= hits - 1;
+            int k = v + bit;
             int index = s.Next[k]++;
             long loss = losses.Amounts[index];
             if (loss <= 0 || (s.Next[k] < s.End[k] && losses.Days[s.Next[k]] <= day))
@@ -252,7 +256,7 @@ public sealed class Wf6Kernel
                 throw new ArgumentException($"path {s.First + k}: loss days must increase and losses be positive (day {day}, loss {loss})");
             }
 
-            if (s.BreakerDay[k] < 0 && (Int128)loss * 10_000 > (Int128)s.Total[k] * Terms.BreakerBps)
+            if (s.BreakerDay[k] < 0 && (Int128)loss * 10_000 > (Int128)s.StartOfDayTotal[bit] * Terms.BreakerBps)
             {
                 s.BreakerDay[k] = day;
             }
@@ -260,73 +264,124 @@ public sealed class Wf6Kernel
             long total = 0;
             for (int i = Tranches.Count - 1; i >= 0; i--)
             {
-                ref long capital = ref s.Capital[(i * w) + k];
+                ref long capital = ref s.Capital[(i * stride) + k];
                 long take = Math.Min(capital, loss);
                 capital -= take;
                 loss -= take;
-                s.Absorbed[(i * w) + k] += take;
-                if (capital == 0 && s.WipedDay[(i * w) + k] < 0)
+                s.Absorbed[(i * stride) + k] += take;
+                if (capital == 0 && s.WipedDay[(i * stride) + k] < 0)
                 {
-                    s.WipedDay[(i * w) + k] = day;
+                    s.WipedDay[(i * stride) + k] = day;
                 }
 
                 total += capital;
             }
 
             s.Shortfall[k] = Fixed.Add(s.Shortfall[k], loss);
+            s.Total[k] = total;
             s.MinTotal[k] = Math.Min(s.MinTotal[k], total);
             s.NextDay[k] = s.Next[k] < s.End[k] ? losses.Days[s.Next[k]] : long.MaxValue;
         }
     }
 
-    /// <summary>Per-lane state of one vector of paths, tranche-major where per tranche.</summary>
-    private sealed class BlockState(int width)
+    /// <summary>Vectors the utilization needs every day, built once per chunk.</summary>
+    private readonly struct Constants<TW, TV, TD>
+        where TW : ILaneWidth<TV, TD>
+        where TV : struct
+        where TD : struct
     {
-        public int Width { get; } = width;
+        public Constants(long coverage)
+        {
+            Coverage = TW.Create(coverage);
+            CoverageShifted = TW.Create(unchecked(coverage << 32));
+            CoverageTimes2To24 = TW.CreateDouble(coverage * 16777216.0);
+            Magic = TW.CreateDouble(4503599627370496.0);
+            MagicBits = TW.Create(0x4330_0000_0000_0000L);
+            Low32 = TW.Create(Wf6Kernel.Low32);
+            One = TW.Create(Utilization.One);
+            Zero = TW.Create(0);
+        }
+
+        public TV Coverage { get; }
+
+        /// <summary>coverage · 2³² mod 2⁶⁴.</summary>
+        public TV CoverageShifted { get; }
+
+        /// <summary>coverage · 2²⁴ as a double (its rounding of coverage only moves the estimate, which the remainder corrects).</summary>
+        public TD CoverageTimes2To24 { get; }
+
+        /// <summary>2⁵² as a double, and its bits.</summary>
+        public TD Magic { get; }
+
+        public TV MagicBits { get; }
+
+        public TV Low32 { get; }
+
+        public TV One { get; }
+
+        public TV Zero { get; }
+    }
+
+    /// <summary>Per-lane state of a chunk of paths, tranche-major where per tranche (index tranche · stride + lane).</summary>
+    private sealed class ChunkState(int stride)
+    {
+        public int Stride { get; } = stride;
 
         public int First { get; private set; }
 
-        public long[] Capital { get; } = new long[Tranches.Count * width];
+        public long[] Capital { get; } = new long[Tranches.Count * stride];
 
-        public long[] Total { get; } = new long[width];
+        /// <summary>Total capital per lane: at the start of the day in the first pass, at its end after the second.</summary>
+        public long[] Total { get; } = new long[stride];
 
-        public long[] NextDay { get; } = new long[width];
+        /// <summary>Today's utilization per lane, from the first pass.</summary>
+        public long[] Utilization { get; } = new long[stride];
 
-        public int[] Next { get; } = new int[width];
+        /// <summary>Total at the start of the day of the vector whose losses are being taken.</summary>
+        public long[] StartOfDayTotal { get; } = new long[64];
 
-        public int[] End { get; } = new int[width];
+        public long[] NextDay { get; } = new long[stride];
 
-        public long[] Absorbed { get; } = new long[Tranches.Count * width];
+        public int[] Next { get; } = new int[stride];
 
-        public int[] WipedDay { get; } = new int[Tranches.Count * width];
+        public int[] End { get; } = new int[stride];
 
-        public int[] BreakerDay { get; } = new int[width];
+        public long[] Absorbed { get; } = new long[Tranches.Count * stride];
 
-        public long[] Shortfall { get; } = new long[width];
+        public int[] WipedDay { get; } = new int[Tranches.Count * stride];
 
-        public long[] MinTotal { get; } = new long[width];
+        public int[] BreakerDay { get; } = new int[stride];
 
-        public void Reset(Wf6LossDays losses, int first, long[] initial)
+        public long[] Shortfall { get; } = new long[stride];
+
+        public long[] MinTotal { get; } = new long[stride];
+
+        public void Reset(Wf6LossDays losses, int first, int count, long[] initial)
         {
             First = first;
             long initialTotal = initial.Sum();
-            for (int k = 0; k < Width; k++)
+            for (int k = 0; k < count; k++)
             {
+                for (int i = 0; i < Tranches.Count; i++)
+                {
+                    Capital[(i * Stride) + k] = initial[i];
+                    Absorbed[(i * Stride) + k] = 0;
+                    WipedDay[(i * Stride) + k] = -1;
+                }
+
                 Next[k] = losses.Offsets[first + k];
                 End[k] = losses.Offsets[first + k + 1];
                 NextDay[k] = Next[k] < End[k] ? losses.Days[Next[k]] : long.MaxValue;
                 BreakerDay[k] = -1;
                 Shortfall[k] = 0;
+                Total[k] = initialTotal;
                 MinTotal[k] = initialTotal;
             }
-
-            Array.Clear(Absorbed);
-            Array.Fill(WipedDay, -1);
         }
 
-        public void Write(Wf6LossDays losses, int first, long[] initial, Wf6Outputs outputs, int days)
+        public void Write(int first, int count, long[] initial, Wf6Outputs outputs, int days)
         {
-            for (int k = 0; k < Width; k++)
+            for (int k = 0; k < count; k++)
             {
                 if (Next[k] != End[k])
                 {
@@ -336,10 +391,10 @@ public sealed class Wf6Kernel
                 int lane = first + k;
                 for (int i = 0; i < Tranches.Count; i++)
                 {
-                    long final = Capital[(i * Width) + k];
+                    long final = Capital[(i * Stride) + k];
                     outputs.FinalCapitalOf(i)[lane] = final;
-                    outputs.PremiumsOf(i)[lane] = final - initial[i] + Absorbed[(i * Width) + k];
-                    outputs.WipedDayOf(i)[lane] = WipedDay[(i * Width) + k];
+                    outputs.PremiumsOf(i)[lane] = final - initial[i] + Absorbed[(i * Stride) + k];
+                    outputs.WipedDayOf(i)[lane] = WipedDay[(i * Stride) + k];
                 }
 
                 outputs.BreakerDay[lane] = BreakerDay[k];
