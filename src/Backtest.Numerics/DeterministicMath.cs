@@ -200,20 +200,17 @@ public static class DeterministicMath
 
     internal readonly struct LogMap : ILaneMap
     {
-        public TV Apply<TV>(TV x)
-            where TV : struct, IDoubleLanes<TV> => Log(x);
+        TV ILaneMap.Apply<TV>(TV x) => Log(x);
     }
 
     internal readonly struct ExpMap : ILaneMap
     {
-        public TV Apply<TV>(TV x)
-            where TV : struct, IDoubleLanes<TV> => Exp(x);
+        TV ILaneMap.Apply<TV>(TV x) => Exp(x);
     }
 
     internal readonly struct NormalQuantileMap : ILaneMap
     {
-        public TV Apply<TV>(TV p)
-            where TV : struct, IDoubleLanes<TV>
+        TV ILaneMap.Apply<TV>(TV p)
         {
             // 1 − p is exact for p ≥ ½, so the upper tail keeps full precision.
             TV q = p - TV.Create(0.5);

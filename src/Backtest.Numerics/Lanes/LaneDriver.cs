@@ -3,10 +3,15 @@ using System.Runtime.Intrinsics;
 
 namespace Backtest.Numerics.Lanes;
 
-/// <summary>An element-wise map on doubles, written once for every lane width.</summary>
-internal interface ILaneMap
+/// <summary>
+/// An element-wise map on doubles, written once for every lane width so that the scalar and
+/// every SIMD tier run the same IEEE operations. Implemented inside this library only (the
+/// member is internal); the vectorised distributions implement it, and
+/// <see cref="Random.VariateMaps"/> gives them their sampling methods.
+/// </summary>
+public interface ILaneMap
 {
-    TV Apply<TV>(TV x)
+    internal TV Apply<TV>(TV x)
         where TV : struct, IDoubleLanes<TV>;
 }
 

@@ -107,8 +107,7 @@ public sealed class PoissonDistribution
     /// <summary>The number of table entries at or below u, on any lane width.</summary>
     internal readonly struct CountAtOrBelow(double[] table) : ILaneMap
     {
-        public TV Apply<TV>(TV u)
-            where TV : struct, IDoubleLanes<TV>
+        TV ILaneMap.Apply<TV>(TV u)
         {
             TV count = TV.Create(0.0);
             foreach (double entry in table)

@@ -16,7 +16,7 @@ public class DistributionTests
     [InlineData(1e6, 1e-3)]
     public void NormalFitsItsDistribution(double mean, double sd)
     {
-        var sample = Fill(new NormalDistribution(mean, sd).Fill, 1);
+        var sample = Fill((s, p, t, d, x) => new NormalDistribution(mean, sd).Fill(s, p, t, d, x), 1);
         AssertKolmogorovSmirnov(sample, x => Normal.CDF(mean, sd, x), $"Normal({mean}, {sd})");
         AssertMean(sample, mean, sd, "normal");
         AssertVariance(sample, sd * sd, "normal");
@@ -28,7 +28,7 @@ public class DistributionTests
     public void LogNormalFitsItsDistribution(double mu, double sigma)
     {
         var d = new LogNormal(mu, sigma);
-        var sample = Fill(new LogNormalDistribution(mu, sigma).Fill, 2);
+        var sample = Fill((s, p, t, d, x) => new LogNormalDistribution(mu, sigma).Fill(s, p, t, d, x), 2);
         AssertKolmogorovSmirnov(sample, d.CumulativeDistribution, $"LogNormal({mu}, {sigma})");
         AssertMean(sample, d.Mean, d.StdDev, "log-normal");
     }
@@ -39,7 +39,7 @@ public class DistributionTests
     [InlineData(40.0)]
     public void ExponentialFitsItsDistribution(double rate)
     {
-        var sample = Fill(new ExponentialDistribution(rate).Fill, 3);
+        var sample = Fill((s, p, t, d, x) => new ExponentialDistribution(rate).Fill(s, p, t, d, x), 3);
         AssertKolmogorovSmirnov(sample, x => Exponential.CDF(rate, x), $"Exponential({rate})");
         AssertMean(sample, 1 / rate, 1 / rate, "exponential");
         AssertVariance(sample, 1 / (rate * rate), "exponential");
@@ -52,7 +52,7 @@ public class DistributionTests
     public void ParetoFitsItsDistribution(double scale, double shape)
     {
         var d = new Pareto(scale, shape);
-        var sample = Fill(new ParetoDistribution(scale, shape).Fill, 4);
+        var sample = Fill((s, p, t, d, x) => new ParetoDistribution(scale, shape).Fill(s, p, t, d, x), 4);
         AssertKolmogorovSmirnov(sample, d.CumulativeDistribution, $"Pareto({scale}, {shape})");
         Assert.True(sample.Min() >= scale);
         if (shape > 2)
@@ -66,7 +66,7 @@ public class DistributionTests
     [InlineData(-3.0, 7.0)]
     public void UniformFitsItsDistribution(double lower, double upper)
     {
-        var sample = Fill(new UniformDistribution(lower, upper).Fill, 5);
+        var sample = Fill((s, p, t, d, x) => new UniformDistribution(lower, upper).Fill(s, p, t, d, x), 5);
         AssertKolmogorovSmirnov(sample, x => ContinuousUniform.CDF(lower, upper, x), $"Uniform({lower}, {upper})");
         AssertMean(sample, (lower + upper) / 2, (upper - lower) / Math.Sqrt(12), "uniform");
         AssertVariance(sample, (upper - lower) * (upper - lower) / 12, "uniform");
