@@ -64,10 +64,58 @@ public static class Quantiles
     }
 
     /// <summary>
+    /// The p-quantile of ascending raw amounts as an exact amount: the interpolation
+    /// x₍ⱼ₎ + g (x₍ⱼ₊₁₎ − x₍ⱼ₎) is done in exact integer arithmetic with the fractional part
+    /// rounded as <paramref name="rounding"/> names (the step toward x₍ⱼ₊₁₎ is never negative,
+    /// so Floor and TowardZero agree), so the result is the same integer on every
+    /// machine (for outputs that must stay exact, such as amount series).
+    /// </summary>
+    public static long SortedExact(ReadOnlySpan<long> sorted, double p, QuantileType type, Rounding rounding)
+    {
+        if (!Enum.IsDefined(rounding))
+        {
+            throw new ArgumentOutOfRangeException(nameof(rounding), rounding, "unknown rounding mode");
+        }
+
+        CheckSorted(sorted);
+        (int j, decimal g, bool upper) = ExactPosition(sorted.Length, p, type);
+        long low = sorted[j];
+        long high = sorted[Math.Min(j + 1, sorted.Length - 1)];
+        if (upper)
+        {
+            return high;
+        }
+
+        if (g == 0)
+        {
+            return low;
+        }
+
+        // g is a decimal m·10⁻ˢ; the step (high − low)·m/10ˢ is at most high − low, so the sum stays in range.
+        var bits = decimal.GetBits(g);
+        var mantissa = ((System.Numerics.BigInteger)(uint)bits[2] << 64) | ((System.Numerics.BigInteger)(uint)bits[1] << 32) | (uint)bits[0];
+        var scale = System.Numerics.BigInteger.Pow(10, (bits[3] >> 16) & 0xFF);
+        var product = ((System.Numerics.BigInteger)high - low) * mantissa;
+        var step = System.Numerics.BigInteger.DivRem(product, scale, out var remainder);
+        if (!remainder.IsZero && rounding == Rounding.Ceiling)
+        {
+            step += 1;
+        }
+
+        return (long)(low + step);
+    }
+
+    /// <summary>
     /// The zero-based index j of x₍ⱼ₊₁₎ and the weight g toward the next element; upper = the
     /// discontinuous types' choice of the next element.
     /// </summary>
     internal static (int Index, double Weight, bool Upper) Position(int n, double p, QuantileType type)
+    {
+        var (index, weight, upper) = ExactPosition(n, p, type);
+        return (index, (double)weight, upper);
+    }
+
+    private static (int Index, decimal Weight, bool Upper) ExactPosition(int n, double p, QuantileType type)
     {
         if (n == 0)
         {
@@ -110,9 +158,9 @@ public static class Quantiles
         return type switch
         {
             QuantileType.Type1 => (index, 0, g > 0),
-            QuantileType.Type2 => (index, g > 0 ? 0 : 0.5, g > 0),
+            QuantileType.Type2 => (index, g > 0 ? 0 : 0.5m, g > 0),
             QuantileType.Type3 => (index, 0, g > 0 || decimal.Remainder(j, 2) != 0),
-            _ => (index, (double)g, false),
+            _ => (index, g, false),
         };
     }
 

@@ -67,6 +67,39 @@ public class QuantileTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(AllTypes))]
+    public void ExactLongQuantilesRoundTheDoubleInterpolation(QuantileType type)
+    {
+        var rng = new System.Random(7);
+        for (int trial = 0; trial < 500; trial++)
+        {
+            var data = Enumerable.Range(0, rng.Next(1, 40)).Select(_ => (long)rng.Next(-1_000_000, 1_000_000)).Order().ToArray();
+            foreach (var p in new[] { 0.0, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99, 1.0 })
+            {
+                // The double interpolation may miss an exact integer by an ulp, so it bounds the
+                // exact results rather than fixing them: floor ≤ q ≤ ceiling, one apart at most.
+                double reference = Quantiles.Sorted(data, p, type);
+                long floor = Quantiles.SortedExact(data, p, type, Rounding.Floor);
+                long ceiling = Quantiles.SortedExact(data, p, type, Rounding.Ceiling);
+                Assert.InRange(reference, floor - 1e-6, ceiling + 1e-6);
+                Assert.InRange(ceiling - floor, 0, 1);
+                Assert.Equal(floor, Quantiles.SortedExact(data, p, type, Rounding.TowardZero));
+            }
+        }
+    }
+
+    [Fact]
+    public void ExactLongQuantilesStayExactWhereDoublesCannot()
+    {
+        // 2⁶² and 2⁶² + 3: a double cannot tell them apart, the exact type-7 median is 2⁶² + 1 (1.5 floored).
+        long big = 1L << 62;
+        long[] data = [big, big + 3];
+        Assert.Equal(big + 1, Quantiles.SortedExact(data, 0.5, QuantileType.Type7, Rounding.Floor));
+        Assert.Equal(big + 2, Quantiles.SortedExact(data, 0.5, QuantileType.Type7, Rounding.Ceiling));
+        Assert.Equal(big + 3, Quantiles.SortedExact(data, 1.0, QuantileType.Type7, Rounding.Floor));
+    }
+
     [Fact]
     public void UnsortedEmptyOrOutOfRangeInputIsRefused()
     {
