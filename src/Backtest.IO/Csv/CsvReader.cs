@@ -118,7 +118,7 @@ public sealed class CsvReader : IDisposable
 
         if (fields.Count != header!.Length)
         {
-            throw new DataFileException(File, Line, ColumnName(fields.Count), $"the row has {fields.Count} fields but the header has {header.Length}");
+            throw new DataFileException(File, Line, ColumnName(Math.Min(fields.Count, header.Length)), $"the row has {fields.Count} fields but the header has {header.Length}");
         }
 
         return true;

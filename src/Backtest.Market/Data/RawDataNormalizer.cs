@@ -388,6 +388,7 @@ public static class RawDataNormalizer
             for (int index = 0; Next(ref reader) == JsonTokenType.StartObject; index++)
             {
                 var values = new string?[Fields.Length];
+                var lines = new int[Fields.Length];
                 int line = LineOf(reader);
                 while (Next(ref reader) == JsonTokenType.PropertyName)
                 {
@@ -399,6 +400,7 @@ public static class RawDataNormalizer
                         throw Error(reader, label, slot < 0 ? "unexpected property (expected dt, o, h, l, c, v)" : "appears twice");
                     }
 
+                    lines[slot] = LineOf(reader);
                     var token = Next(ref reader);
                     values[slot] = slot == 0
                         ? token == JsonTokenType.String ? reader.GetString() : throw Error(reader, label, "is not a string")
@@ -417,12 +419,12 @@ public static class RawDataNormalizer
                 if (!DateTime.TryParseExact(values[0], "yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time)
                     || time.Ticks % QuarterHour.Ticks != 0)
                 {
-                    throw new DataFileException(path, line, $"data[{index}].dt", $"\"{TidyReader.Show(values[0]!)}\" is not a UTC instant on a 15-minute boundary");
+                    throw new DataFileException(path, lines[0], $"data[{index}].dt", $"\"{TidyReader.Show(values[0]!)}\" is not a UTC instant on a 15-minute boundary");
                 }
 
                 if (!bars.TryAdd(time, values[1..].Select(v => v!).ToArray()))
                 {
-                    throw new DataFileException(path, line, $"data[{index}].dt", "this instant appears in an earlier bar too");
+                    throw new DataFileException(path, lines[0], $"data[{index}].dt", "this instant appears in an earlier bar too");
                 }
             }
 

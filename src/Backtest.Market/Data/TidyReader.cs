@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Backtest.IO;
 using Backtest.IO.Csv;
 
@@ -135,22 +134,5 @@ internal sealed class TidyReader
     }
 
     /// <summary>Field text for a one-line error message: control characters escaped, cut to a readable length.</summary>
-    public static string Show(string text)
-    {
-        const int Longest = 40;
-        var shown = new StringBuilder();
-        foreach (char c in text.Length <= Longest ? text : text[..(Longest - 3)])
-        {
-            if (char.IsControl(c))
-            {
-                shown.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:X4}");
-            }
-            else
-            {
-                shown.Append(c);
-            }
-        }
-
-        return text.Length <= Longest ? shown.ToString() : shown.Append("...").ToString();
-    }
+    public static string Show(string text) => DataFileException.Printable(text, maxLength: 40);
 }
