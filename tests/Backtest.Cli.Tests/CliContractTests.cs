@@ -2,7 +2,7 @@ namespace Backtest.Cli.Tests;
 
 public class CliContractTests
 {
-    private static (int Code, string Out, string Err) Invoke(params string[] args)
+    internal static (int Code, string Out, string Err) Invoke(params string[] args)
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();

@@ -5,13 +5,7 @@ namespace Backtest.Cli.Tests;
 
 public class DataCommandTests
 {
-    private static (int Code, string Out, string Err) Invoke(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        var code = BacktestCli.Run(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
+    private static (int Code, string Out, string Err) Invoke(params string[] args) => CliContractTests.Invoke(args);
 
     [Fact]
     public void AMissingRawFolderIsBadInputNamingIt()

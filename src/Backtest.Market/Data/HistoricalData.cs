@@ -16,7 +16,8 @@ namespace Backtest.Market.Data;
 /// </summary>
 public static class HistoricalData
 {
-    private static readonly TimeSpan QuarterHour = TimeSpan.FromMinutes(15);
+    /// <summary>The bar length of <see cref="BundledData.UsdcUsd15MinDepeg"/>.</summary>
+    internal static readonly TimeSpan QuarterHour = TimeSpan.FromMinutes(15);
 
     /// <summary>
     /// AMPL/USD daily bars (<see cref="BundledData.AmplUsdYahooDaily"/>). Besides the common

@@ -62,7 +62,4 @@ internal static class PlainDecimal
         value = decimal.Parse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture);
         return true;
     }
-
-    /// <summary>Whether <paramref name="text"/> is a number in the tidy syntax that parses exactly.</summary>
-    public static bool IsPlain(string text) => TryParse(text, out _, out _);
 }

@@ -37,8 +37,6 @@ public static class RawDataNormalizer
     internal const string CpiRaw = "us_cpi_cpiaucsl_monthly_1980-01_2025-08.csv";
     internal const string PcepiRaw = "us_pce_price_index_pcepi_monthly_2000-01_2025-11.csv";
 
-    private static readonly TimeSpan QuarterHour = TimeSpan.FromMinutes(15);
-
     private static readonly Product[] Products =
     [
         new(BundledData.AmplUsdYahooDaily, AmplYahoo, (csv, c) => HistoricalData.ReadAmplDaily(csv, c)),
@@ -258,7 +256,7 @@ public static class RawDataNormalizer
         var path = Path.Combine(rawFolder, Usdc15MinRaw);
         var bytes = ReadAll(path);
         var json = new JsonBars(path, bytes);
-        return Write(BundledData.UsdcUsd15MinDepeg, json.Read(), TidyTables.Instants(QuarterHour));
+        return Write(BundledData.UsdcUsd15MinDepeg, json.Read(), TidyTables.Instants(HistoricalData.QuarterHour));
     }
 
     private static CsvReader OpenRaw(string rawFolder, string name) => CsvReader.Open(Path.Combine(rawFolder, name));
@@ -417,7 +415,7 @@ public static class RawDataNormalizer
                 }
 
                 if (!DateTime.TryParseExact(values[0], "yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time)
-                    || time.Ticks % QuarterHour.Ticks != 0)
+                    || time.Ticks % HistoricalData.QuarterHour.Ticks != 0)
                 {
                     throw new DataFileException(path, lines[0], $"data[{index}].dt", $"\"{TidyReader.Show(values[0]!)}\" is not a UTC instant on a 15-minute boundary");
                 }
