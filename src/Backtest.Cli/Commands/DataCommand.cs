@@ -10,10 +10,12 @@ internal static class DataCommand
     {
         var raw = new Option<string?>("--raw")
         {
+            HelpName = "DIR",
             Description = $"Raw data folder (the files of shared/data/raw). Default: ${RawDataNormalizer.RawFolderVariable}, else shared/data/raw above the repository.",
         };
         var output = new Option<string?>("--out")
         {
+            HelpName = "DIR",
             Description = $"Folder to write the tidy files and {BundledData.ChecksumFileName} into. Default: the bundled data folder (${DataFiles.FolderVariable}, else data/ of the repository).",
         };
         var normalize = new Command("normalize", "Rebuild the tidy CSV files and their SHA-256 list from the raw files, deterministically.") { raw, output };
