@@ -38,6 +38,7 @@ public static class VectorSuites
     public static IReadOnlyList<IVectorSuite> All { get; } =
     [
         new ReserveVectorSuite(),
+        new SaffronVectorSuite(),
     ];
 
     /// <summary>The suite for a document, or null when none accepts it.</summary>
