@@ -38,6 +38,17 @@ internal sealed class FieldChecks
         Text(path, want, actual.ToString(CultureInfo.InvariantCulture));
     }
 
+    /// <summary>Exact comparison of a decimal number (e.g. a price printed to the token's 7 decimals).</summary>
+    public void Decimal(string path, JsonElement expected, decimal actual)
+    {
+        decimal want = expected.ValueKind == JsonValueKind.String ? decimal.Parse(expected.GetString()!, CultureInfo.InvariantCulture) : expected.GetDecimal();
+        compared++;
+        if (want != actual)
+        {
+            mismatches.Add((path, Render(expected), actual.ToString(CultureInfo.InvariantCulture)));
+        }
+    }
+
     /// <summary>Exact comparison of a boolean.</summary>
     public void Bool(string path, JsonElement expected, bool actual) =>
         Text(path, expected.GetBoolean() ? "true" : "false", actual ? "true" : "false");

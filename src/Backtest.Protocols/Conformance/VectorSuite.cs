@@ -39,6 +39,7 @@ public static class VectorSuites
     [
         new ReserveVectorSuite(),
         new SaffronVectorSuite(),
+        new DeFindexVectorSuite(),
     ];
 
     /// <summary>The suite for a document, or null when none accepts it.</summary>
