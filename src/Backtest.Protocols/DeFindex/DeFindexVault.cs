@@ -76,6 +76,7 @@ public sealed class DeFindexVault
     private readonly Dictionary<int, long> shares = [];
     private readonly long[] paidToVaultReceiver;
     private readonly long[] paidToProtocol;
+    private readonly long[] liquidationCosts;
     private long? lastFeeAssessment;
 
     /// <summary>Creates an empty vault.</summary>
@@ -87,6 +88,7 @@ public sealed class DeFindexVault
         strategies = [.. config.StrategyAssets.Select(a => new StrategyPosition(a, 0, false, default))];
         paidToVaultReceiver = new long[config.AssetCount];
         paidToProtocol = new long[config.AssetCount];
+        liquidationCosts = new long[config.AssetCount];
     }
 
     public DeFindexVaultConfig Config { get; }
@@ -149,6 +151,9 @@ public sealed class DeFindexVault
 
     /// <summary>Assets paid out of the vault as performance fees to the protocol.</summary>
     public long PaidToProtocol(int asset) => paidToProtocol[asset];
+
+    /// <summary>Assets lost to liquidation costs so far (withdrawals, unwinds and rescues).</summary>
+    public long LiquidationCosts(int asset) => liquidationCosts[asset];
 
     /// <summary>
     /// Per asset, idle funds plus every strategy's balance net of its locked fees (paused
@@ -325,6 +330,7 @@ public sealed class DeFindexVault
             for (int i = 0; i < n; i++)
             {
                 idle[i] -= fromIdle[i];
+                liquidationCosts[i] = Fixed.Add(liquidationCosts[i], cost[i]);
             }
 
             for (int s = 0; s < strategies.Length; s++)
@@ -381,7 +387,7 @@ public sealed class DeFindexVault
             ReportAndLock(strategy);
             DistributeStrategyFees(strategy);
             var p = strategies[strategy];
-            long received = p.Balance - LiquidationCost(p.Balance);
+            long received = Liquidate(p.Asset, p.Balance);
             idle[p.Asset] = Fixed.Add(idle[p.Asset], received);
             strategies[strategy] = p with { Balance = 0, Paused = true, Report = default };
             return received;
@@ -619,7 +625,7 @@ public sealed class DeFindexVault
                 DistributeStrategyFees(u.Strategy);
                 var p = strategies[u.Strategy];
                 long remaining = p.Balance - u.Amount;
-                idle[p.Asset] = Fixed.Add(idle[p.Asset], u.Amount - LiquidationCost(u.Amount));
+                idle[p.Asset] = Fixed.Add(idle[p.Asset], Liquidate(p.Asset, u.Amount));
                 strategies[u.Strategy] = p with { Balance = remaining, Report = p.Report with { PrevBalance = remaining } };
                 break;
             case Invest i:
@@ -721,6 +727,7 @@ public sealed class DeFindexVault
         var savedStrategies = (StrategyPosition[])strategies.Clone();
         var savedVaultReceiver = (long[])paidToVaultReceiver.Clone();
         var savedProtocol = (long[])paidToProtocol.Clone();
+        var savedCosts = (long[])liquidationCosts.Clone();
         long savedSupply = TotalSupply;
         long? savedLast = lastFeeAssessment;
         var savedShares = new[] { account, VaultAccount, Config.Roles.VaultFeeReceiver, Config.Roles.ProtocolFeeReceiver }
@@ -735,6 +742,7 @@ public sealed class DeFindexVault
             savedStrategies.CopyTo(strategies, 0);
             savedVaultReceiver.CopyTo(paidToVaultReceiver, 0);
             savedProtocol.CopyTo(paidToProtocol, 0);
+            savedCosts.CopyTo(liquidationCosts, 0);
             TotalSupply = savedSupply;
             lastFeeAssessment = savedLast;
             foreach (var (a, held) in savedShares)
@@ -779,6 +787,14 @@ public sealed class DeFindexVault
 
     private long LiquidationCost(long unwound) =>
         Fixed.MulDiv(unwound, Config.LiquidationCostBps, DeFindexFeeModel.Bps, Rounding.Ceiling);
+
+    /// <summary>What liquidating <paramref name="unwound"/> of an asset delivers, recording the cost.</summary>
+    private long Liquidate(int asset, long unwound)
+    {
+        long cost = LiquidationCost(unwound);
+        liquidationCosts[asset] = Fixed.Add(liquidationCosts[asset], cost);
+        return unwound - cost;
+    }
 
     private void Mint(int account, long amount)
     {
