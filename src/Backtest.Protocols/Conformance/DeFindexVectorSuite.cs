@@ -12,7 +12,7 @@ namespace Backtest.Protocols.Conformance;
 /// account holds the rest. Errors compare as the contract names them, "Name (code)".
 /// Asset units are the token's base units (7 decimals); USDC figures are divided by 10⁷.
 /// </summary>
-public sealed class DeFindexVectorSuite : IVectorSuite
+public sealed class DeFindexVectorSuite : DispatchingVectorSuite<DeFindexException>
 {
     private const int User = 1;
     private const int Other = 2;
@@ -25,51 +25,37 @@ public sealed class DeFindexVectorSuite : IVectorSuite
     /// </summary>
     private const int DocExampleProtocolFeeBps = 2_000;
 
-    public string Name => "defindex";
+    public override string Name => "defindex";
 
-    public bool Accepts(JsonElement document) =>
+    internal override string KindField => "category";
+
+    internal override string InputField => "inputs";
+
+    public override bool Accepts(JsonElement document) =>
         document.TryGetProperty("system", out var system) && system.ValueKind == JsonValueKind.String && system.GetString() == "defindex";
 
-    public IEnumerable<VectorResult> Run(JsonElement document)
+    internal override Action<VectorCase, FieldChecks>? HandlerFor(string kind)
     {
-        foreach (var vector in document.GetProperty("vectors").EnumerateArray())
+        Action<JsonElement, JsonElement, FieldChecks>? run = kind switch
         {
-            string id = vector.GetProperty("id").GetString()!;
-            string category = vector.GetProperty("category").GetString()!;
-            var input = vector.GetProperty("inputs");
-            var expected = vector.GetProperty("expected");
-            var checks = new FieldChecks();
-            Action<JsonElement, JsonElement, FieldChecks>? run = category switch
-            {
-                "deposit" => Deposit,
-                "withdraw" => Withdraw,
-                "fees" => Fees,
-                "attack" => DonationAttack,
-                _ => null,
-            };
-            if (run is null)
-            {
-                yield return new VectorResult(id, VectorOutcome.Failed, "a known category", category, "unrecognised vector category");
-                continue;
-            }
+            "deposit" => Deposit,
+            "withdraw" => Withdraw,
+            "fees" => Fees,
+            "attack" => DonationAttack,
+            _ => null,
+        };
+        return run is null ? null : (c, checks) => run(c.Input, c.Expected, checks);
+    }
 
-            try
-            {
-                run(input, expected, checks);
-            }
-            catch (DeFindexException e)
-            {
-                if (expected.TryGetProperty("error", out var error))
-                {
-                    checks.Text("error", error.GetString()!, DeFindexException.Describe(e.Error));
-                }
-                else
-                {
-                    checks.Fail("error", "none", e.Message);
-                }
-            }
-
-            yield return checks.Result(id);
+    internal override void Refused(DeFindexException refusal, JsonElement expected, FieldChecks checks)
+    {
+        if (expected.TryGetProperty("error", out var error))
+        {
+            checks.Text("error", error.GetString()!, DeFindexException.Describe(refusal.Error));
+        }
+        else
+        {
+            checks.Fail("error", "none", refusal.Message);
         }
     }
 

@@ -17,43 +17,24 @@ namespace Backtest.Protocols.Conformance;
 /// fixed point, whose decision is the vector's <c>error</c>. <c>error_if_non_strict_improvement</c>
 /// is compared by running the check with <see cref="ImprovementRule.NotFurther"/>.
 /// </summary>
-public sealed class ReserveVectorSuite : IVectorSuite
+public sealed class ReserveVectorSuite : DispatchingVectorSuite<ReserveException>
 {
     private const double RealTolerance = 1e-12;
 
-    public string Name => "reserve_tranching";
+    public override string Name => "reserve_tranching";
 
-    public bool Accepts(JsonElement document) =>
+    internal override string KindField => "kind";
+
+    internal override string InputField => "input";
+
+    public override bool Accepts(JsonElement document) =>
         document.TryGetProperty("title", out var title) && title.ValueKind == JsonValueKind.String &&
         title.GetString()!.StartsWith("Reserve tranching", StringComparison.Ordinal);
 
-    public IEnumerable<VectorResult> Run(JsonElement document)
-    {
-        foreach (var vector in document.GetProperty("vectors").EnumerateArray())
-        {
-            string id = vector.GetProperty("id").GetString()!;
-            string kind = vector.GetProperty("kind").GetString()!;
-            var checks = new FieldChecks();
-            var input = vector.GetProperty("input");
-            var expected = vector.GetProperty("expected");
-            if (!Kinds.TryGetValue(kind, out var run))
-            {
-                yield return new VectorResult(id, VectorOutcome.Failed, "a known kind", kind, "unrecognised vector kind");
-                continue;
-            }
+    internal override Action<VectorCase, FieldChecks>? HandlerFor(string kind) =>
+        Kinds.TryGetValue(kind, out var run) ? (c, checks) => run(c.Input, c.Expected, checks) : null;
 
-            try
-            {
-                run(input, expected, checks);
-            }
-            catch (ReserveException e)
-            {
-                ExpectRevert(expected, e, checks);
-            }
-
-            yield return checks.Result(id);
-        }
-    }
+    internal override void Refused(ReserveException refusal, JsonElement expected, FieldChecks checks) => ExpectRevert(expected, refusal, checks);
 
     private static readonly Dictionary<string, Action<JsonElement, JsonElement, FieldChecks>> Kinds = new()
     {

@@ -14,66 +14,59 @@ namespace Backtest.Protocols.Conformance;
 /// precision (relative 1e-12); a vector's own <c>tolerance</c> applies where it states one.
 /// The note's scenarios run with the note's rate as the lending platform's pay per unit-second.
 /// </summary>
-public sealed partial class SaffronVectorSuite : IVectorSuite
+public sealed partial class SaffronVectorSuite : DispatchingVectorSuite<SaffronException>
 {
     private const double FloatSimulation = 1e-12;
     private static readonly Int128 Wei = Backtest.Protocols.Reserve.Wad.One;
 
-    public string Name => "saffron";
+    public override string Name => "saffron";
 
-    public bool Accepts(JsonElement document) =>
+    internal override string KindField => "category";
+
+    internal override string InputField => "inputs";
+
+    public override bool Accepts(JsonElement document) =>
         document.TryGetProperty("system", out var system) && system.ValueKind == JsonValueKind.String && system.GetString() == "saffron";
 
-    public IEnumerable<VectorResult> Run(JsonElement document)
+    internal override Action<VectorCase, FieldChecks>? HandlerFor(string kind)
     {
-        foreach (var vector in document.GetProperty("vectors").EnumerateArray())
+        Action<JsonElement, JsonElement, string, FieldChecks>? run = kind switch
         {
-            string id = vector.GetProperty("id").GetString()!;
-            string category = vector.GetProperty("category").GetString()!;
-            string model = vector.TryGetProperty("model", out var m) ? m.GetString() ?? string.Empty : string.Empty;
-            var input = vector.GetProperty("inputs");
-            var expected = vector.GetProperty("expected");
-            var checks = new FieldChecks();
-            Action<JsonElement, JsonElement, string, FieldChecks>? run = category switch
-            {
-                "tranche_balancing" => Balancing,
-                "interest_distribution" => InterestDistribution,
-                "wind_down" => WindDown,
-                "dsec" => DepositSeconds,
-                "redemption" => Redemption,
-                "sfi" => Sfi,
-                _ => null,
-            };
-            if (run is null)
-            {
-                yield return new VectorResult(id, VectorOutcome.Failed, "a known category", category, "unrecognised vector category");
-                continue;
-            }
+            "tranche_balancing" => Balancing,
+            "interest_distribution" => InterestDistribution,
+            "wind_down" => WindDown,
+            "dsec" => DepositSeconds,
+            "redemption" => Redemption,
+            "sfi" => Sfi,
+            _ => null,
+        };
+        if (run is null)
+        {
+            return null;
+        }
 
-            try
+        return (c, checks) =>
+        {
+            if (kind == "interest_distribution" && c.Vector.TryGetProperty("tolerance", out var tolerance))
             {
-                if (category == "interest_distribution" && vector.TryGetProperty("tolerance", out var tolerance))
-                {
-                    TolerantSplit(input, expected, model, tolerance.GetDouble(), checks);
-                }
-                else
-                {
-                    run(input, expected, model, checks);
-                }
+                TolerantSplit(c.Input, c.Expected, c.Model, tolerance.GetDouble(), checks);
             }
-            catch (SaffronException e)
+            else
             {
-                if (expected.TryGetProperty("revert", out var revert))
-                {
-                    checks.Text("revert", revert.GetString()!, e.Rule);
-                }
-                else
-                {
-                    checks.Fail("revert", "none", e.Message);
-                }
+                run(c.Input, c.Expected, c.Model, checks);
             }
+        };
+    }
 
-            yield return checks.Result(id);
+    internal override void Refused(SaffronException refusal, JsonElement expected, FieldChecks checks)
+    {
+        if (expected.TryGetProperty("revert", out var revert))
+        {
+            checks.Text("revert", revert.GetString()!, refusal.Rule);
+        }
+        else
+        {
+            checks.Fail("revert", "none", refusal.Message);
         }
     }
 
