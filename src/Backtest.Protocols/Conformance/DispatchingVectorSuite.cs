@@ -57,6 +57,12 @@ public abstract class DispatchingVectorSuite<TRefusal> : IVectorSuite
             {
                 Refused(refusal, expected, checks);
             }
+            catch (Exception e) when (e is ProtocolException or KeyNotFoundException or FormatException or InvalidOperationException or ArgumentException or ArithmeticException)
+            {
+                // Another system's refusal, a field the vector lacks or a malformed value fails
+                // this vector alone, naming what went wrong.
+                checks.Fail("run", "a result", $"{e.GetType().Name}: {e.Message}");
+            }
 
             yield return checks.Result(id);
         }
