@@ -1,26 +1,11 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Backtest.Protocols.Conformance;
-using Backtest.Protocols.Waterfall;
 
-namespace Backtest.Protocols.Tests.Waterfall;
+namespace Backtest.Protocols.Tests.Conformance;
 
 public class TonsuranceVectorSuiteTests
 {
-    internal static string VectorFile(string name)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            string candidate = Path.Combine(dir.FullName, "tests", "vectors", name);
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new FileNotFoundException($"tests/vectors/{name} not found above {AppContext.BaseDirectory}");
-    }
-
     private static List<VectorResult> Run(string json)
     {
         using var document = JsonDocument.Parse(json);
@@ -32,7 +17,7 @@ public class TonsuranceVectorSuiteTests
     [Fact]
     public void EveryVectorPassesOrIsExcludedWithAReason()
     {
-        var results = Run(File.ReadAllText(VectorFile("tonsurance.json")));
+        var results = Run(File.ReadAllText(VectorFiles.PathOf("tonsurance.json")));
         Assert.Equal(58, results.Count);
         Assert.Empty(results.Where(r => r.Outcome == VectorOutcome.Failed).Select(r => $"{r.Id}: {r.Reason}: expected {r.Expected}, actual {r.Actual}"));
         Assert.All(results.Where(r => r.Outcome == VectorOutcome.Excluded), r => Assert.False(string.IsNullOrWhiteSpace(r.Reason)));
@@ -41,6 +26,9 @@ public class TonsuranceVectorSuiteTests
 
     [Theory]
     [InlineData("ton-loss-range-60pct", "absorbed_TON", "SNR", 49)]
+    [InlineData("ton-loss-partial-eqt", "breaker_threshold_nano", null, 110_040_000_001)]
+    [InlineData("ton-deposit-below-min", "result", null, "exit 401")]
+    [InlineData("ton-cb-sliding-overlap-sum", "outcome", null, "window losses after 4th = 450k")]
     [InlineData("ton-loss-ocaml-insolvent", "remaining_unabsorbed_nano", null, 39_000_000_000)]
     [InlineData("ton-apy-ref-eqt-u0.5", "exact_formula_value", null, 17.6894)]
     [InlineData("ton-premium-senior-first-150", "undistributed_TON", null, 41.2409)]
@@ -48,7 +36,7 @@ public class TonsuranceVectorSuiteTests
     [InlineData("ton-lockup-btc", "is_unlocked", null, null)]
     public void AVectorWhoseExpectationIsAlteredFails(string id, string field, string? subfield, object? value)
     {
-        var root = JsonNode.Parse(File.ReadAllText(VectorFile("tonsurance.json")))!;
+        var root = JsonNode.Parse(File.ReadAllText(VectorFiles.PathOf("tonsurance.json")))!;
         var vector = root["vectors"]!.AsArray().Single(v => (string?)v!["id"] == id)!;
         var expected = vector["expected"]!;
         JsonNode replacement = value switch
