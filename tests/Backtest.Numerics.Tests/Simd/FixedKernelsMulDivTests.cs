@@ -9,7 +9,7 @@ namespace Backtest.Numerics.Tests.Simd;
 public class FixedKernelsMulDivTests
 {
     private const int Chunks = 1000;
-    private const int ThrowingCasesChecked = 1500;
+    private const int ThrowingCasesChecked = 1000;
     private static readonly Rounding[] Roundings = [Rounding.Floor, Rounding.Ceiling, Rounding.TowardZero];
 
     [Fact]

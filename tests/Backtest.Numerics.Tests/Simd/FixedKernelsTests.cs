@@ -71,7 +71,7 @@ public class FixedKernelsTests
     [Fact]
     public void AFailureAtAnyPositionNamesThatElementAtEveryTier()
     {
-        for (int length = 1; length <= 40; length++)
+        for (int length = 1; length <= 24; length++)
         {
             for (int position = 0; position < length; position++)
             {
