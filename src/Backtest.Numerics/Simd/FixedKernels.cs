@@ -33,7 +33,7 @@ public static class FixedKernels
     public static void Add(ReadOnlySpan<long> x, ReadOnlySpan<long> y, Span<long> destination, SimdTier? tier = null)
     {
         Require(x, y, destination);
-        var kernel = new AddKernel(x, y);
+        var kernel = new BinaryKernel<AddOperator>(x, y);
         LaneKernelLoop.Run(ref kernel, destination, tier ?? SimdTiers.Widest);
     }
 
@@ -41,7 +41,7 @@ public static class FixedKernels
     public static void Sub(ReadOnlySpan<long> x, ReadOnlySpan<long> y, Span<long> destination, SimdTier? tier = null)
     {
         Require(x, y, destination);
-        var kernel = new SubKernel(x, y);
+        var kernel = new BinaryKernel<SubOperator>(x, y);
         LaneKernelLoop.Run(ref kernel, destination, tier ?? SimdTiers.Widest);
     }
 
@@ -49,7 +49,7 @@ public static class FixedKernels
     public static void Min(ReadOnlySpan<long> x, ReadOnlySpan<long> y, Span<long> destination, SimdTier? tier = null)
     {
         Require(x, y, destination);
-        var kernel = new MinKernel(x, y);
+        var kernel = new BinaryKernel<MinOperator>(x, y);
         LaneKernelLoop.Run(ref kernel, destination, tier ?? SimdTiers.Widest);
     }
 
@@ -57,7 +57,7 @@ public static class FixedKernels
     public static void Max(ReadOnlySpan<long> x, ReadOnlySpan<long> y, Span<long> destination, SimdTier? tier = null)
     {
         Require(x, y, destination);
-        var kernel = new MaxKernel(x, y);
+        var kernel = new BinaryKernel<MaxOperator>(x, y);
         LaneKernelLoop.Run(ref kernel, destination, tier ?? SimdTiers.Widest);
     }
 
@@ -156,64 +156,75 @@ public static class FixedKernels
         }
     }
 
-    private readonly ref struct AddKernel(ReadOnlySpan<long> x, ReadOnlySpan<long> y) : ILaneKernel
+    /// <summary>An element-wise operation on two amounts, in scalar form (the specification) and lane form.</summary>
+    private interface IBinaryOperator
     {
-        private readonly ReadOnlySpan<long> _x = x;
-        private readonly ReadOnlySpan<long> _y = y;
+        static abstract long Invoke(long x, long y);
 
-        public long Scalar(int index) => Fixed.Add(_x[index], _y[index]);
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public TL Vector<TW, TL, TD>(nuint index, ref TL fallback)
+        static abstract TL Invoke<TW, TL, TD>(TL x, TL y, ref TL fallback)
             where TW : IVectorWidth<TL, TD>
             where TL : struct
-            where TD : struct =>
-            LaneMath<TW, TL, TD>.Add(Load<TW, TL, TD>(_x, index), Load<TW, TL, TD>(_y, index), ref fallback);
+            where TD : struct;
     }
 
-    private readonly ref struct SubKernel(ReadOnlySpan<long> x, ReadOnlySpan<long> y) : ILaneKernel
+    private readonly ref struct BinaryKernel<TOp>(ReadOnlySpan<long> x, ReadOnlySpan<long> y) : ILaneKernel
+        where TOp : IBinaryOperator
     {
         private readonly ReadOnlySpan<long> _x = x;
         private readonly ReadOnlySpan<long> _y = y;
 
-        public long Scalar(int index) => Fixed.Sub(_x[index], _y[index]);
+        public long Scalar(int index) => TOp.Invoke(_x[index], _y[index]);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public TL Vector<TW, TL, TD>(nuint index, ref TL fallback)
             where TW : IVectorWidth<TL, TD>
             where TL : struct
             where TD : struct =>
-            LaneMath<TW, TL, TD>.Subtract(Load<TW, TL, TD>(_x, index), Load<TW, TL, TD>(_y, index), ref fallback);
+            TOp.Invoke<TW, TL, TD>(Load<TW, TL, TD>(_x, index), Load<TW, TL, TD>(_y, index), ref fallback);
     }
 
-    private readonly ref struct MinKernel(ReadOnlySpan<long> x, ReadOnlySpan<long> y) : ILaneKernel
+    private readonly struct AddOperator : IBinaryOperator
     {
-        private readonly ReadOnlySpan<long> _x = x;
-        private readonly ReadOnlySpan<long> _y = y;
-
-        public long Scalar(int index) => Math.Min(_x[index], _y[index]);
+        public static long Invoke(long x, long y) => Fixed.Add(x, y);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public TL Vector<TW, TL, TD>(nuint index, ref TL fallback)
+        public static TL Invoke<TW, TL, TD>(TL x, TL y, ref TL fallback)
             where TW : IVectorWidth<TL, TD>
             where TL : struct
-            where TD : struct =>
-            TW.Min(Load<TW, TL, TD>(_x, index), Load<TW, TL, TD>(_y, index));
+            where TD : struct => LaneMath<TW, TL, TD>.Add(x, y, ref fallback);
     }
 
-    private readonly ref struct MaxKernel(ReadOnlySpan<long> x, ReadOnlySpan<long> y) : ILaneKernel
+    private readonly struct SubOperator : IBinaryOperator
     {
-        private readonly ReadOnlySpan<long> _x = x;
-        private readonly ReadOnlySpan<long> _y = y;
-
-        public long Scalar(int index) => Math.Max(_x[index], _y[index]);
+        public static long Invoke(long x, long y) => Fixed.Sub(x, y);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public TL Vector<TW, TL, TD>(nuint index, ref TL fallback)
+        public static TL Invoke<TW, TL, TD>(TL x, TL y, ref TL fallback)
             where TW : IVectorWidth<TL, TD>
             where TL : struct
-            where TD : struct =>
-            TW.Max(Load<TW, TL, TD>(_x, index), Load<TW, TL, TD>(_y, index));
+            where TD : struct => LaneMath<TW, TL, TD>.Subtract(x, y, ref fallback);
+    }
+
+    private readonly struct MinOperator : IBinaryOperator
+    {
+        public static long Invoke(long x, long y) => Math.Min(x, y);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static TL Invoke<TW, TL, TD>(TL x, TL y, ref TL fallback)
+            where TW : IVectorWidth<TL, TD>
+            where TL : struct
+            where TD : struct => TW.Min(x, y);
+    }
+
+    private readonly struct MaxOperator : IBinaryOperator
+    {
+        public static long Invoke(long x, long y) => Math.Max(x, y);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static TL Invoke<TW, TL, TD>(TL x, TL y, ref TL fallback)
+            where TW : IVectorWidth<TL, TD>
+            where TL : struct
+            where TD : struct => TW.Max(x, y);
     }
 
     private readonly ref struct MulDivByScalarKernel(ReadOnlySpan<long> a, long b, FixedDivisor c, Rounding rounding) : ILaneKernel
