@@ -4,8 +4,8 @@ namespace Backtest.Numerics.Simd;
 /// The divisor c of a vector a · b / c, prepared once (its reciprocal and the lane bound the
 /// vector method is proven for) so that a loop dividing many lanes by the same c pays for it
 /// once. Any c is accepted: lanes the vector method cannot prove exact, and every lane when
-/// c = 0 or |c| &gt; 2⁶¹, are flagged for the scalar fallback, which gives the exact result or
-/// the exception.
+/// c = 0 or |c| &gt; 2⁶¹ (or for a default-constructed divisor), are flagged for the scalar
+/// fallback, which gives the exact result or the exception.
 /// </summary>
 public readonly struct FixedDivisor
 {
@@ -26,8 +26,8 @@ public readonly struct FixedDivisor
         // |q̃| ≤ QuotientLimit = min(2⁶², fl(2¹¹¹·|1/c|)): the first bound keeps every
         // intermediate quotient inside 64 bits, the second bounds |a·b| below about 2¹¹¹ so the
         // remainder of the first estimate stays inside 64 bits (the proof is on
-        // LaneMath.MulDiv). −1 flags every lane, since |q̃| ≥ 0 > −1.
-        QuotientLimit = IsVectorSafe ? Math.Min(TwoTo62, TwoTo111 * Math.Abs(Reciprocal)) : -1.0;
+        // LaneMath.MulDiv).
+        QuotientLimit = IsVectorSafe ? Math.Min(TwoTo62, TwoTo111 * Math.Abs(Reciprocal)) : 0.0;
     }
 
     /// <summary>The divisor c.</summary>
@@ -36,7 +36,7 @@ public readonly struct FixedDivisor
     /// <summary>Whether lanes can be divided by c in vector form: c ≠ 0 and |c| ≤ <see cref="MaxVectorMagnitude"/>.</summary>
     public bool IsVectorSafe { get; }
 
-    /// <summary>fl(1 / c), or 0 when c is not vector-safe.</summary>
+    /// <summary>fl(1 / c); 0 when c is not vector-safe.</summary>
     internal double Reciprocal { get; }
 
     /// <summary>The largest |estimated quotient| a lane may have to be handled in vector form.</summary>

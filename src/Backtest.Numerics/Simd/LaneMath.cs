@@ -63,9 +63,11 @@ internal static class LaneMath<TW, TL, TD>
     /// Write u = 2⁻⁵³ (a double's unit roundoff) and q = a·b/c (real).
     /// </para>
     /// <para>
+    /// 0. Unless 0 &lt; |c| ≤ 2⁶¹ (<see cref="FixedDivisor.IsVectorSafe"/>), every lane is flagged.
+    /// </para>
+    /// <para>
     /// 1. q̃ = fl(fl(fl(a)·fl(b))·fl(1/fl(c))): six roundings, so |q̃ − q| ≤ 6.01u·|q|.
-    /// The lane is flagged unless |q̃| ≤ L = min(2⁶², fl(2¹¹¹·|fl(1/fl(c))|)) and the divisor
-    /// is vector-safe (0 &lt; |c| ≤ 2⁶¹). From |q̃| ≤ L: |q| ≤ 2⁶²(1 + 2⁻⁴⁹), so nothing below can
+    /// The lane is flagged unless |q̃| ≤ L = min(2⁶², fl(2¹¹¹·|fl(1/fl(c))|)). From |q̃| ≤ L: |q| ≤ 2⁶²(1 + 2⁻⁴⁹), so nothing below can
     /// overflow 64 bits, and |a·b| ≤ 2¹¹¹(1 + 5.01u).
     /// </para>
     /// <para>
@@ -91,6 +93,18 @@ internal static class LaneMath<TW, TL, TD>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TL MulDiv(TL a, TL b, in FixedDivisor c, Rounding rounding, ref TL fallback)
     {
+        if ((uint)rounding > (uint)Rounding.TowardZero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(rounding), rounding, "unknown rounding mode");
+        }
+
+        if (!c.IsVectorSafe)
+        {
+            // c = 0, |c| > 2⁶¹ or a default FixedDivisor: no lane can be divided in vector form.
+            fallback = TW.Broadcast(-1L);
+            return TW.Zero;
+        }
+
         TD reciprocal = TW.BroadcastDouble(c.Reciprocal);
         TD estimate = TW.MultiplyDouble(TW.MultiplyDouble(TW.ToDouble(a), TW.ToDouble(b)), reciprocal);
         fallback = TW.Or(fallback, TW.GreaterThanDouble(TW.AbsDouble(estimate), TW.BroadcastDouble(c.QuotientLimit)));
@@ -114,10 +128,9 @@ internal static class LaneMath<TW, TL, TD>
         {
             Rounding.Floor => TW.Add(q1, below),
             Rounding.Ceiling => TW.Subtract(q1, above),
-            Rounding.TowardZero => TW.Subtract(
+            _ => TW.Subtract(
                 TW.Add(q1, TW.And(below, TW.GreaterThan(q1, TW.Zero))),
                 TW.And(above, IsNegative(q1))),
-            _ => throw new ArgumentOutOfRangeException(nameof(rounding), rounding, "unknown rounding mode"),
         };
     }
 

@@ -105,6 +105,18 @@ public class FixedVectorTests
     }
 
     [Fact]
+    public void ADefaultDivisorFlagsEveryLane()
+    {
+        foreach (SimdTier width in VectorLanes.Widths)
+        {
+            int lanes = SimdTiers.LaneCount(width);
+            long[] fallback = new long[lanes];
+            VectorLanes.MulDiv(width, [.. Enumerable.Repeat(7L, lanes)], [.. Enumerable.Repeat(3L, lanes)], default, Rounding.Ceiling, ref fallback);
+            Assert.All(fallback, f => Assert.Equal(-1L, f));
+        }
+    }
+
+    [Fact]
     public void TheVectorDivisorBoundIsInclusive()
     {
         Assert.True(new FixedDivisor(1L << 61).IsVectorSafe);
