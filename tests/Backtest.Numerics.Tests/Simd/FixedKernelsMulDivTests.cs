@@ -24,6 +24,7 @@ public class FixedKernelsMulDivTests
         var random = new Random(seed);
         var throwing = new List<(long A, long B, long C)>();
         int checkedCases = 0;
+        var probed = new Dictionary<string, int> { ["tie"] = 0, ["exact"] = 0, ["negative divisor"] = 0, ["|q| > 2^62"] = 0, ["|a*b| > 2^111"] = 0, ["|c| > 2^61"] = 0 };
         for (int chunk = 0; chunk < Chunks; chunk++)
         {
             // Lengths around 1000 so blocks end at every lane offset.
@@ -46,6 +47,7 @@ public class FixedKernelsMulDivTests
 
                 a[i] = ai;
                 b[i] = bi;
+                Count(probed, ai, bi, c);
                 for (int r = 0; r < Roundings.Length; r++)
                 {
                     expected[r][i] = oracle[(int)Roundings[r]]!.Value;
@@ -76,11 +78,27 @@ public class FixedKernelsMulDivTests
         }
 
         Assert.True(checkedCases >= 1_000_000, $"only {checkedCases} cases");
+
+        // The cases must really reach the places a vector mulDiv can go wrong.
+        Assert.True(probed.Values.All(n => n >= 10_000), string.Join(", ", probed.Select(p => $"{p.Key}: {p.Value}")));
         Assert.True(throwing.Count >= ThrowingCasesChecked, $"only {throwing.Count} throwing cases were generated");
         foreach (var (a, b, c) in throwing.Take(ThrowingCasesChecked))
         {
             CheckThrowingCase(a, b, c, byArray, random);
         }
+    }
+
+    private static void Count(Dictionary<string, int> probed, long a, long b, long c)
+    {
+        Int128 product = (Int128)a * b;
+        Int128 remainder = product % c;
+        Int128 magnitude = Int128.Abs(product);
+        probed["tie"] += 2 * Int128.Abs(remainder) == Int128.Abs(c) ? 1 : 0;
+        probed["exact"] += remainder == 0 ? 1 : 0;
+        probed["negative divisor"] += c < 0 ? 1 : 0;
+        probed["|q| > 2^62"] += Int128.Abs(product / c) > (Int128)1 << 62 ? 1 : 0;
+        probed["|a*b| > 2^111"] += magnitude > (Int128)1 << 111 ? 1 : 0;
+        probed["|c| > 2^61"] += Int128.Abs(c) > (Int128)1 << 61 ? 1 : 0;
     }
 
     /// <summary>
