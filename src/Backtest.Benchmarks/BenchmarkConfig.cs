@@ -21,7 +21,11 @@ public class BenchmarkConfig : ManualConfig
 {
     public BenchmarkConfig()
     {
-        AddJob(BaseJob.WithId("default"));
+        // Loggers, exporters and the standard columns; a ManualConfig starts without them.
+        Add(DefaultConfig.Instance);
+
+        // A default job: dropped where a class's own config names jobs.
+        AddJob(BaseJob.WithId("default").AsDefault());
         AddColumn(StatisticColumn.OperationsPerSecond);
         WithOptions(ConfigOptions.JoinSummary);
 
@@ -52,6 +56,7 @@ public sealed class InstructionSetsConfig : BenchmarkConfig
 {
     public InstructionSetsConfig()
     {
+        AddJob(BaseJob.WithId("default"));
         AddJob(BaseJob.WithEnvironmentVariables(new EnvironmentVariable("DOTNET_EnableAVX512F", "0")).WithId("no-AVX512"));
         AddJob(BaseJob.WithEnvironmentVariables(
             new EnvironmentVariable("DOTNET_EnableAVX512F", "0"),

@@ -21,7 +21,7 @@ public class FixedKernelsMulDivTests
     private static void CheckFamily(bool byArray, int seed)
     {
         var cases = new MulDivCases(seed);
-        var random = new Random(seed);
+        var random = new System.Random(seed);
         var throwing = new List<(long A, long B, long C)>();
         int checkedCases = 0;
         var probed = new Dictionary<string, int> { ["tie"] = 0, ["exact"] = 0, ["negative divisor"] = 0, ["|q| > 2^62"] = 0, ["|a*b| > 2^111"] = 0, ["|c| > 2^61"] = 0 };
@@ -105,7 +105,7 @@ public class FixedKernelsMulDivTests
     /// Puts a case that throws under some rounding among harmless elements and checks every tier
     /// fails (or not) exactly as the oracle and the scalar tier do, at the same element.
     /// </summary>
-    private static void CheckThrowingCase(long a, long b, long c, bool byArray, Random random)
+    private static void CheckThrowingCase(long a, long b, long c, bool byArray, System.Random random)
     {
         int length = random.Next(1, 24);
         int position = random.Next(length);

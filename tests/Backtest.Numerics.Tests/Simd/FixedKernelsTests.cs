@@ -40,7 +40,7 @@ public class FixedKernelsTests
     [MemberData(nameof(Kernels))]
     public void EveryLengthAndTierMatchesThePlainScalarLoop(Kernel kernel)
     {
-        var random = new Random(kernel.Name.Length * 7919);
+        var random = new System.Random(kernel.Name.Length * 7919);
         for (int length = 0; length <= 256; length++)
         {
             Inputs inputs = RandomInputs(random, length);
@@ -58,7 +58,7 @@ public class FixedKernelsTests
     [MemberData(nameof(Kernels))]
     public void InPlaceGivesTheSameResult(Kernel kernel)
     {
-        Inputs inputs = RandomInputs(new Random(5), 77);
+        Inputs inputs = RandomInputs(new System.Random(5), 77);
         long[] expected = [.. Enumerable.Range(0, 77).Select(k => kernel.Reference(inputs, k))];
         foreach (SimdTier tier in SimdTiers.All)
         {
@@ -189,7 +189,7 @@ public class FixedKernelsTests
         }
     }
 
-    private static Inputs RandomInputs(Random random, int length)
+    private static Inputs RandomInputs(System.Random random, int length)
     {
         // Operands below 2⁶² cannot make Add or Sub overflow. Every tenth element divides
         // x ∈ [2⁶², 2⁶³) · C by C, a quotient beyond the vector method's range that the scalar

@@ -19,7 +19,7 @@ public class FixedVectorTests
     [MemberData(nameof(Widths))]
     public void MulDivInsideTheProvenRangeIsNeverFlaggedAndIsExact(SimdTier width)
     {
-        var random = new Random(7 + (int)width);
+        var random = new System.Random(7 + (int)width);
         int lanes = SimdTiers.LaneCount(width);
         for (int round = 0; round < 40_000 / lanes; round++)
         {
@@ -220,8 +220,8 @@ public class FixedVectorTests
         return product <= BigInteger.One << 110 && product / BigInteger.Abs(c) <= BigInteger.One << 61;
     }
 
-    private static long RandomSigned(Random random) => RandomBits(random, random.Next(64)) * (random.Next(2) == 0 ? 1 : -1);
+    private static long RandomSigned(System.Random random) => RandomBits(random, random.Next(64)) * (random.Next(2) == 0 ? 1 : -1);
 
-    private static long RandomBits(Random random, int bits) =>
+    private static long RandomBits(System.Random random, int bits) =>
         bits == 0 ? 0 : (long)(unchecked((ulong)random.NextInt64(long.MinValue, long.MaxValue)) >> (64 - bits));
 }

@@ -12,7 +12,7 @@ internal sealed class MulDivCases(int seed)
 {
     private static readonly long[] Edges = BuildEdges();
 
-    private readonly Random _random = new(seed);
+    private readonly System.Random _random = new(seed);
 
     public static IReadOnlyList<long> EdgeValues => Edges;
 
