@@ -27,7 +27,6 @@ public class BenchmarkConfig : ManualConfig
         // A default job: dropped where a class's own config names jobs.
         AddJob(BaseJob.WithId("default").AsDefault());
         AddColumn(StatisticColumn.OperationsPerSecond);
-        WithOptions(ConfigOptions.JoinSummary);
 
         // Building the benchmark process rebuilds the referenced projects; on a shared machine
         // that takes longer than BenchmarkDotNet's default two minutes.

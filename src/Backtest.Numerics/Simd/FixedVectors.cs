@@ -13,7 +13,7 @@ namespace Backtest.Numerics.Simd;
 /// for MulDiv, magnitudes outside the range its vector method is proven for); the result in
 /// such a lane is unspecified, and so is everything computed from it. A fused step keeps one
 /// fallback vector, starting at zero, for all its operations; when any lane is set
-/// (<c>fallback != Vector128{T}.Zero</c>) it recomputes those lanes, from their original inputs,
+/// (<c>fallback != Vector128&lt;long&gt;.Zero</c>) it recomputes those lanes, from their original inputs,
 /// with the scalar form of the whole step (<see cref="Fixed.Add"/>, <see cref="Fixed.Sub"/>,
 /// <see cref="Fixed.MulDiv(long, long, long, Rounding)"/>, …), which gives the exact result or
 /// throws. <see cref="FixedKernels"/> runs its loops this way.
@@ -70,7 +70,7 @@ public static class FixedVector128
 /// for MulDiv, magnitudes outside the range its vector method is proven for); the result in
 /// such a lane is unspecified, and so is everything computed from it. A fused step keeps one
 /// fallback vector, starting at zero, for all its operations; when any lane is set
-/// (<c>fallback != Vector256{T}.Zero</c>) it recomputes those lanes, from their original inputs,
+/// (<c>fallback != Vector256&lt;long&gt;.Zero</c>) it recomputes those lanes, from their original inputs,
 /// with the scalar form of the whole step (<see cref="Fixed.Add"/>, <see cref="Fixed.Sub"/>,
 /// <see cref="Fixed.MulDiv(long, long, long, Rounding)"/>, …), which gives the exact result or
 /// throws. <see cref="FixedKernels"/> runs its loops this way.
@@ -127,7 +127,7 @@ public static class FixedVector256
 /// for MulDiv, magnitudes outside the range its vector method is proven for); the result in
 /// such a lane is unspecified, and so is everything computed from it. A fused step keeps one
 /// fallback vector, starting at zero, for all its operations; when any lane is set
-/// (<c>fallback != Vector512{T}.Zero</c>) it recomputes those lanes, from their original inputs,
+/// (<c>fallback != Vector512&lt;long&gt;.Zero</c>) it recomputes those lanes, from their original inputs,
 /// with the scalar form of the whole step (<see cref="Fixed.Add"/>, <see cref="Fixed.Sub"/>,
 /// <see cref="Fixed.MulDiv(long, long, long, Rounding)"/>, …), which gives the exact result or
 /// throws. <see cref="FixedKernels"/> runs its loops this way.
