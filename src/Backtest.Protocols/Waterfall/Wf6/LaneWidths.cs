@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using Backtest.Numerics.Simd;
 
 namespace Backtest.Protocols.Waterfall.Wf6;
 
@@ -115,7 +116,7 @@ internal readonly struct Lanes128 : ILaneWidth<Vector128<long>, Vector128<double
     public static Vector128<long> EqualTo(Vector128<long> x, Vector128<long> y) => Vector128.Equals(x, y);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<long> Min(Vector128<long> x, Vector128<long> y) => Vector128.Min(x, y);
+    public static Vector128<long> Min(Vector128<long> x, Vector128<long> y) => FixedVector128.Min(x, y);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<long> Select(Vector128<long> mask, Vector128<long> ifSet, Vector128<long> ifClear) => Vector128.ConditionalSelect(mask, ifSet, ifClear);
@@ -214,7 +215,7 @@ internal readonly struct Lanes256 : ILaneWidth<Vector256<long>, Vector256<double
     public static Vector256<long> EqualTo(Vector256<long> x, Vector256<long> y) => Vector256.Equals(x, y);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<long> Min(Vector256<long> x, Vector256<long> y) => Vector256.Min(x, y);
+    public static Vector256<long> Min(Vector256<long> x, Vector256<long> y) => FixedVector256.Min(x, y);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<long> Select(Vector256<long> mask, Vector256<long> ifSet, Vector256<long> ifClear) => Vector256.ConditionalSelect(mask, ifSet, ifClear);
@@ -320,7 +321,7 @@ internal readonly struct Lanes512 : ILaneWidth<Vector512<long>, Vector512<double
     public static Vector512<long> EqualTo(Vector512<long> x, Vector512<long> y) => Vector512.Equals(x, y);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<long> Min(Vector512<long> x, Vector512<long> y) => Vector512.Min(x, y);
+    public static Vector512<long> Min(Vector512<long> x, Vector512<long> y) => FixedVector512.Min(x, y);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<long> Select(Vector512<long> mask, Vector512<long> ifSet, Vector512<long> ifClear) => Vector512.ConditionalSelect(mask, ifSet, ifClear);

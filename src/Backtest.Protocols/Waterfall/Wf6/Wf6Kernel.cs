@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using Backtest.Numerics;
+using Backtest.Numerics.Simd;
 
 namespace Backtest.Protocols.Waterfall.Wf6;
 
@@ -76,14 +77,38 @@ public sealed class Wf6Kernel
     /// <summary>The daily rate tables, senior first.</summary>
     public IReadOnlyList<RateTable> DailyRates { get; }
 
-    /// <summary>Runs every path of <paramref name="losses"/> with the reference, one path at a time.</summary>
-    public void RunScalar(Wf6LossDays losses, Wf6Outputs outputs) => RunScalar(losses, outputs, 0);
+    /// <summary>
+    /// Runs every path of <paramref name="losses"/> into <paramref name="outputs"/> (index i = path
+    /// i of the batch) at <paramref name="tier"/>: <see cref="SimdTier.Scalar"/> is the reference,
+    /// one path at a time; the vector tiers give the same bits. A vector tier that is not
+    /// accelerated in this process still runs, in software.
+    /// </summary>
+    public void Run(Wf6LossDays losses, Wf6Outputs outputs, SimdTier tier)
+    {
+        switch (tier)
+        {
+            case SimdTier.Scalar:
+                RunScalar(losses, outputs, 0);
+                break;
+            case SimdTier.Vector128:
+                RunVector<Lanes128, Vector128<long>, Vector128<double>>(losses, outputs);
+                break;
+            case SimdTier.Vector256:
+                RunVector<Lanes256, Vector256<long>, Vector256<double>>(losses, outputs);
+                break;
+            case SimdTier.Vector512:
+                RunVector<Lanes512, Vector512<long>, Vector512<double>>(losses, outputs);
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(tier), tier, "unknown SIMD tier");
+        }
+    }
 
     /// <summary>
     /// Runs every path of <paramref name="losses"/> in vectors of <typeparamref name="TW"/>'s
     /// width, the paths that do not fill a vector with the reference.
     /// </summary>
-    internal unsafe void RunVector<TW, TV, TD>(Wf6LossDays losses, Wf6Outputs outputs)
+    private unsafe void RunVector<TW, TV, TD>(Wf6LossDays losses, Wf6Outputs outputs)
         where TW : ILaneWidth<TV, TD>
         where TV : struct
         where TD : struct

@@ -1,5 +1,5 @@
-using System.Runtime.Intrinsics;
 using Backtest.Numerics;
+using Backtest.Numerics.Simd;
 using Backtest.Protocols.Waterfall;
 using Backtest.Protocols.Waterfall.Wf6;
 
@@ -9,29 +9,12 @@ public class Wf6KernelTests
 {
     private static readonly Wf6Kernel Kernel = new(Wf6Terms.Reference);
 
-    public static TheoryData<string> Widths() => ["128", "256", "512"];
+    public static TheoryData<SimdTier> Widths() => [SimdTier.Vector128, SimdTier.Vector256, SimdTier.Vector512];
 
-    private static Wf6Outputs RunAt(string width, SyntheticLosses losses)
+    private static Wf6Outputs RunAt(SimdTier tier, SyntheticLosses losses)
     {
         var outputs = new Wf6Outputs(losses.Paths);
-        switch (width)
-        {
-            case "scalar":
-                Kernel.RunScalar(losses.View, outputs);
-                break;
-            case "128":
-                Kernel.RunVector<Lanes128, Vector128<long>, Vector128<double>>(losses.View, outputs);
-                break;
-            case "256":
-                Kernel.RunVector<Lanes256, Vector256<long>, Vector256<double>>(losses.View, outputs);
-                break;
-            case "512":
-                Kernel.RunVector<Lanes512, Vector512<long>, Vector512<double>>(losses.View, outputs);
-                break;
-            default:
-                throw new ArgumentOutOfRangeException(nameof(width));
-        }
-
+        Kernel.Run(losses.View, outputs, tier);
         return outputs;
     }
 
@@ -54,18 +37,18 @@ public class Wf6KernelTests
 
     [Theory]
     [MemberData(nameof(Widths))]
-    public void EveryWidthMatchesTheReferenceOnWf6LikePaths(string width)
+    public void EveryWidthMatchesTheReferenceOnWf6LikePaths(SimdTier width)
     {
         var losses = SyntheticLosses.Wf6Like(203, 11);
-        AssertSame(RunAt("scalar", losses), RunAt(width, losses), losses.Paths);
+        AssertSame(RunAt(SimdTier.Scalar, losses), RunAt(width, losses), losses.Paths);
     }
 
     [Theory]
     [MemberData(nameof(Widths))]
-    public void EveryWidthMatchesTheReferenceWhenTranchesAreWipedAndShortfallOccurs(string width)
+    public void EveryWidthMatchesTheReferenceWhenTranchesAreWipedAndShortfallOccurs(SimdTier width)
     {
         var losses = SyntheticLosses.Heavy(61, 12);
-        var reference = RunAt("scalar", losses);
+        var reference = RunAt(SimdTier.Scalar, losses);
 
         // The regime must actually reach the branches it is meant to test.
         Assert.Contains(reference.Shortfall, s => s > 0);
@@ -82,7 +65,7 @@ public class Wf6KernelTests
         // each due down and its APY differs by < 1e-9, so the two agree to about a dollar.
         var terms = Wf6Terms.Reference;
         var losses = new SyntheticLosses(1, terms.Days, 0, 0, 0, 0, 1);
-        var outputs = RunAt("scalar", losses);
+        var outputs = RunAt(SimdTier.Scalar, losses);
         double[] c = terms.InitialCapital.Select(Fixed.ToDouble).ToArray();
         double coverage = Fixed.ToDouble(terms.CoverageSold), premium = coverage * 0.15 / 365;
         for (int day = 1; day <= terms.Days; day++)
@@ -117,7 +100,7 @@ public class Wf6KernelTests
         long day1 = 15_000_000 * Fixed.One;
         var losses = new Wf6LossDays([0, 2], [1, 2], [day1, 200_000_000 * Fixed.One]);
         var outputs = new Wf6Outputs(1);
-        Kernel.RunScalar(losses, outputs);
+        Kernel.Run(losses, outputs, SimdTier.Scalar);
         Assert.Equal(1, outputs.BreakerDay[0]);
         Assert.Equal(1, outputs.WipedDayOf(5)[0]);
         Assert.Equal(2, outputs.WipedDayOf(4)[0]);
@@ -127,31 +110,23 @@ public class Wf6KernelTests
 
         // A loss of exactly 10% of the capital at the start of day 1 does not trip the breaker.
         var outputsAtThreshold = new Wf6Outputs(1);
-        Kernel.RunScalar(new Wf6LossDays([0, 1], [1], [total / 10]), outputsAtThreshold);
+        Kernel.Run(new Wf6LossDays([0, 1], [1], [total / 10]), outputsAtThreshold, SimdTier.Scalar);
         Assert.Equal(-1, outputsAtThreshold.BreakerDay[0]);
-        Kernel.RunScalar(new Wf6LossDays([0, 1], [1], [(total / 10) + 1]), outputsAtThreshold);
+        Kernel.Run(new Wf6LossDays([0, 1], [1], [(total / 10) + 1]), outputsAtThreshold, SimdTier.Scalar);
         Assert.Equal(1, outputsAtThreshold.BreakerDay[0]);
     }
 
     [Theory]
-    [InlineData("scalar")]
-    [InlineData("256")]
-    public void MalformedLossDaysAreRefused(string width)
+    [InlineData(SimdTier.Scalar)]
+    [InlineData(SimdTier.Vector256)]
+    public void MalformedLossDaysAreRefused(SimdTier width)
     {
         var outputs = new Wf6Outputs(4);
         foreach (var (days, amounts) in new (int[], long[])[] { ([5, 5], [1, 1]), ([7, 3], [1, 1]), ([0, 0], [1, 1]), ([1096, 1096], [1, 1]), ([4, 9], [1, 0]) })
         {
             Assert.Throws<ArgumentException>(() =>
             {
-                var losses = new Wf6LossDays([0, 0, 0, 0, 2], days, amounts);
-                if (width == "scalar")
-                {
-                    Kernel.RunScalar(losses, outputs);
-                }
-                else
-                {
-                    Kernel.RunVector<Lanes256, Vector256<long>, Vector256<double>>(losses, outputs);
-                }
+                Kernel.Run(new Wf6LossDays([0, 0, 0, 0, 2], days, amounts), outputs, width);
             });
         }
     }
