@@ -46,6 +46,22 @@ public sealed class Wf6Outputs
     public Span<int> WipedDayOf(int tranche) => WipedDay.AsSpan(tranche * Capacity, Capacity);
 
     public Span<long> PremiumsOf(int tranche) => Premiums.AsSpan(tranche * Capacity, Capacity);
+
+    /// <summary>Copies every path into <paramref name="destination"/> from index <paramref name="offset"/> on.</summary>
+    public void CopyTo(Wf6Outputs destination, int offset)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        for (int i = 0; i < Tranches.Count; i++)
+        {
+            FinalCapitalOf(i).CopyTo(destination.FinalCapitalOf(i)[offset..]);
+            WipedDayOf(i).CopyTo(destination.WipedDayOf(i)[offset..]);
+            PremiumsOf(i).CopyTo(destination.PremiumsOf(i)[offset..]);
+        }
+
+        BreakerDay.CopyTo(destination.BreakerDay.AsSpan(offset));
+        Shortfall.CopyTo(destination.Shortfall.AsSpan(offset));
+        MinTotalCapital.CopyTo(destination.MinTotalCapital.AsSpan(offset));
+    }
 }
 
 /// <summary>
