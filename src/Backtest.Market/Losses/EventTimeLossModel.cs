@@ -1,3 +1,5 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
 using Backtest.Numerics;
 using Backtest.Numerics.Random;
 
@@ -118,51 +120,57 @@ public sealed class EventTimeLossModel
     private void DrawClaimDays(RandomStream stream, long first, int width, Chunk chunk)
     {
         chunk.StartClaims(width);
+        Span<double> u = chunk.U.AsSpan(0, width), v = chunk.V.AsSpan(0, width), s1 = chunk.S1.AsSpan(0, width), s2 = chunk.S2.AsSpan(0, width);
+        Span<double> skipped = chunk.Skipped.AsSpan(0, width), x = chunk.X.AsSpan(0, width);
+        Span<int> day = chunk.Day.AsSpan(0, width), claims = chunk.Claims.AsSpan(0, width), lanes = chunk.Lane.AsSpan(0, width), counts = chunk.ClaimCount.AsSpan(0, width);
+        Span<bool> isActive = chunk.Active.AsSpan(0, width);
         int active = width;
         for (int step = 0; active > 0; step++)
         {
             chunk.EnsureClaimRow(step);
-            stream.FillUniform(first, step, 0, chunk.U.AsSpan(0, width), chunk.V.AsSpan(0, width));
+            Span<int> claimDays = chunk.ClaimDays(step);
+            Span<long> claimLosses = chunk.ClaimLosses(step);
+            stream.FillUniform(first, step, 0, u, v);
             Gaps(chunk, width, ClaimIntensity);
 
             // Severities of the first two claims of every lane (vectorised); more claims are rare.
-            stream.FillUniform(first, step, 1, chunk.S1.AsSpan(0, width), chunk.S2.AsSpan(0, width));
+            stream.FillUniform(first, step, 1, s1, s2);
             active = 0;
             int dense = 0;
             for (int lane = 0; lane < width; lane++)
             {
-                if (!chunk.Active[lane])
+                if (!isActive[lane])
                 {
                     continue;
                 }
 
-                if (chunk.Skipped[lane] >= Days - chunk.Day[lane])
+                if (skipped[lane] >= Days - day[lane])
                 {
-                    chunk.Active[lane] = false;
+                    isActive[lane] = false;
                     continue;
                 }
 
                 active++;
-                chunk.Day[lane] += 1 + (int)chunk.Skipped[lane];
-                chunk.SetClaimDay(step, lane, chunk.Day[lane]);
-                chunk.ClaimCount[lane] = step + 1;
-                chunk.Claims[lane] = ClaimsOnADay(chunk.V[lane]);
-                chunk.Lane[dense] = lane;
-                chunk.X[dense++] = chunk.S1[lane];
+                day[lane] += 1 + (int)skipped[lane];
+                claimDays[lane] = day[lane];
+                counts[lane] = step + 1;
+                claims[lane] = ClaimsOnADay(v[lane]);
+                lanes[dense] = lane;
+                x[dense++] = s1[lane];
             }
 
-            MapSeverity(chunk.X.AsSpan(0, dense));
+            MapSeverity(x[..dense]);
             for (int d = 0; d < dense; d++)
             {
-                int lane = chunk.Lane[d];
-                long loss = LossAmounts.FloorOfFraction(Coverage, Math.Min(1, chunk.X[d]));
-                for (int i = 1; i < chunk.Claims[lane]; i++)
+                int lane = lanes[d];
+                long loss = LossAmounts.FloorOfFraction(Coverage, Math.Min(1, x[d]));
+                for (int i = 1; i < claims[lane]; i++)
                 {
-                    double u = i == 1 ? chunk.S2[lane] : ((i & 1) == 0 ? stream.Block(first + lane, step, 1 + (i >> 1)).First : stream.Block(first + lane, step, 1 + (i >> 1)).Second);
-                    loss = Fixed.Add(loss, LossAmounts.FloorOfFraction(Coverage, Math.Min(1, Severity.Quantile(u))));
+                    double w = i == 1 ? s2[lane] : ((i & 1) == 0 ? stream.Block(first + lane, step, 1 + (i >> 1)).First : stream.Block(first + lane, step, 1 + (i >> 1)).Second);
+                    loss = Fixed.Add(loss, LossAmounts.FloorOfFraction(Coverage, Math.Min(1, Severity.Quantile(w))));
                 }
 
-                chunk.SetClaimLoss(step, lane, loss);
+                claimLosses[lane] = loss;
             }
         }
     }
@@ -204,20 +212,36 @@ public sealed class EventTimeLossModel
         }
     }
 
-    /// <summary>Skipped days ⌊·⌋ argument E / rate with E = −ln(1 − u), for every lane (vectorised logarithm).</summary>
+    /// <summary>
+    /// E / rate with E = −ln(1 − u) for every lane: the days a gap skips before its ⌊·⌋. Vector
+    /// subtraction and division are IEEE operations, so the bits are those of the scalar formula.
+    /// </summary>
     private static void Gaps(Chunk chunk, int width, double rate)
     {
         var u = chunk.U.AsSpan(0, width);
         var skipped = chunk.Skipped.AsSpan(0, width);
-        for (int lane = 0; lane < width; lane++)
+        var uVectors = MemoryMarshal.Cast<double, Vector<double>>(u);
+        var complement = MemoryMarshal.Cast<double, Vector<double>>(skipped);
+        for (int i = 0; i < uVectors.Length; i++)
+        {
+            complement[i] = Vector<double>.One - uVectors[i];
+        }
+
+        for (int lane = uVectors.Length * Vector<double>.Count; lane < width; lane++)
         {
             skipped[lane] = 1 - u[lane];
         }
 
         DeterministicMath.Log(skipped, skipped);
-        for (int lane = 0; lane < width; lane++)
+        var negativeRate = new Vector<double>(-rate);
+        for (int i = 0; i < complement.Length; i++)
         {
-            skipped[lane] = -skipped[lane] / rate;
+            complement[i] /= negativeRate;
+        }
+
+        for (int lane = complement.Length * Vector<double>.Count; lane < width; lane++)
+        {
+            skipped[lane] /= -rate;
         }
     }
 
@@ -303,9 +327,11 @@ public sealed class EventTimeLossModel
 
         public long CatastropheLoss(int step, int lane) => catastropheLosses[step][lane];
 
-        public void SetClaimDay(int step, int lane, int day) => claimDays[step][lane] = day;
+        /// <summary>Row <paramref name="step"/> of the claim days: lane → its k-th claim day.</summary>
+        public Span<int> ClaimDays(int step) => claimDays[step];
 
-        public void SetClaimLoss(int step, int lane, long loss) => claimLosses[step][lane] = loss;
+        /// <summary>Row <paramref name="step"/> of the claim-day losses.</summary>
+        public Span<long> ClaimLosses(int step) => claimLosses[step];
 
         public void SetCatastrophe(int step, int lane, int day, long loss)
         {

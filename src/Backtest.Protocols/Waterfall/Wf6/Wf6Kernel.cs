@@ -24,7 +24,7 @@ namespace Backtest.Protocols.Waterfall.Wf6;
 /// (within 1.5 · 10⁻⁶ of the real quotient, so its rounding is the floor or one above) corrected
 /// by the sign of the remainder coverage · 2³² − q · total, computed exactly in wrapping 64-bit
 /// arithmetic because |remainder| &lt; 2 · total &lt; 2⁶¹.</item>
-/// <item>Rates come from the <see cref="RateTable"/> entries packed as T | (T[j+1] − T[j]) &lt;&lt; 32,
+/// <item>Rates come from the <see cref="RateTable"/> entries packed as (T[j+1] − T[j]) | T[j] &lt;&lt; 32,
 /// all six tranches of a segment in one 64-byte row (one row load per lane), and due = floor(capital · rate / 2⁴²) is
 /// (capital_hi · rate + floor(capital_lo · rate / 2³²)) &gt;&gt; 10 with 32 × 32-bit products.
 /// <see cref="Wf6Terms.Validate"/> keeps every operand in range (rate &lt; 2³², capital &lt; 2⁶⁰).</item>
@@ -46,7 +46,7 @@ public sealed class Wf6Kernel
     private readonly long _coverage;
 
     /// <summary>Paths run together, days outside and vectors inside: their state fits the first-level cache.</summary>
-    private const int ChunkPaths = 256;
+    private const int ChunkPaths = 64;
 
     public Wf6Kernel(Wf6Terms terms)
     {
@@ -58,8 +58,9 @@ public sealed class Wf6Kernel
         _premium = terms.DailyPremium;
         _coverage = terms.CoverageSold;
 
-        // One 64-byte row per segment: tranche i's entry T[j] | (T[j+1] − T[j]) << 32 in
-        // column i, two columns of padding. Pinned so the kernel can take its address.
+        // One 64-byte row per segment: tranche i's entry (T[j+1] − T[j]) | T[j] << 32 in column i
+        // (the step in the low half, where a 32 × 32-bit multiply reads it), two columns of
+        // padding. Pinned so the kernel can take its address.
         _rows = GC.AllocateArray<long>(RowLongs * (RateTable.Segments + 1), pinned: true);
         for (int i = 0; i < Tranches.Count; i++)
         {
@@ -67,7 +68,7 @@ public sealed class Wf6Kernel
             var steps = DailyRates[i].Steps;
             for (int j = 0; j <= RateTable.Segments; j++)
             {
-                _rows[(j * RowLongs) + i] = values[j] | (steps[j] << 32);
+                _rows[(j * RowLongs) + i] = steps[j] | (values[j] << 32);
             }
         }
     }
@@ -152,17 +153,17 @@ public sealed class Wf6Kernel
         where TV : struct
         where TD : struct
     {
-        s.Reset(losses, first, count, _initial);
+        int days = Terms.Days;
+        s.Reset(losses, first, count, _initial, days);
         var k = new Constants<TW, TV, TD>(_coverage);
         TV premium = TW.Create(_premium);
         TV offsetMask = TW.Create((1L << RateTable.OffsetBits) - 1);
         int stride = s.Stride;
         ref long capital = ref s.Capital[0];
         ref long totals = ref s.Total[0];
+        ref long startTotals = ref s.StartOfDayTotal[0];
         ref long utilization = ref s.Utilization[0];
-        ref long nextDays = ref s.NextDay[0];
 
-        int days = Terms.Days;
         for (int day = 1; day <= days; day++)
         {
             // Two passes over the chunk split each vector's day into two shorter dependency
@@ -172,7 +173,6 @@ public sealed class Wf6Kernel
                 TW.Store(UtilizationOf<TW, TV, TD>(TW.Load(ref Unsafe.Add(ref totals, v)), in k), ref Unsafe.Add(ref utilization, v));
             }
 
-            TV today = TW.Create(day);
             for (int v = 0; v < count; v += TW.Count)
             {
                 TV u = TW.Load(ref Unsafe.Add(ref utilization, v));
@@ -204,18 +204,14 @@ public sealed class Wf6Kernel
                 TW.Store(TW.Add(c5, TW.Subtract(paid5, paid4)), ref Unsafe.Add(ref c, 5 * stride));
                 ref long total = ref Unsafe.Add(ref totals, v);
                 TV startOfDay = TW.Load(ref total);
+                TW.Store(startOfDay, ref Unsafe.Add(ref startTotals, v));
                 TW.Store(TW.Add(startOfDay, paid5), ref total);
-
-                uint hits = TW.SignBits(TW.EqualTo(TW.Load(ref Unsafe.Add(ref nextDays, v)), today));
-                if (hits != 0)
-                {
-                    TW.Store(startOfDay, ref s.StartOfDayTotal[0]);
-                    TakeLosses(losses, s, v, hits, day);
-                }
             }
+
+            TakeLosses(losses.Amounts, s, day);
         }
 
-        s.Write(first, count, _initial, outputs, days);
+        s.Write(first, count, _initial, outputs);
     }
 
     /// <summary>
@@ -248,8 +244,7 @@ public sealed class Wf6Kernel
         where TV : struct
         where TD : struct
     {
-        TV step = TW.ShiftRightLogical(entry, 32);
-        return TW.Add(TW.And(entry, TW.Create(Low32)), TW.ShiftRightLogical(TW.MultiplyLow32(step, offset), RateTable.OffsetBits));
+        return TW.Add(TW.ShiftRightLogical(entry, 32), TW.ShiftRightLogical(TW.MultiplyLow32(entry, offset), RateTable.OffsetBits));
     }
 
     /// <summary>floor(capital · rate / 2⁴²) per lane, from 32 × 32-bit products.</summary>
@@ -264,48 +259,40 @@ public sealed class Wf6Kernel
         return TW.ShiftRightLogical(TW.Add(high, low), RateTable.FractionBits - 32);
     }
 
-    /// <summary>The loss step of the reference for the lanes of vector <paramref name="v"/> that have a loss today.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private void TakeLosses(Wf6LossDays losses, ChunkState s, int v, uint hits, int day)
+    /// <summary>The loss step of the reference for the lanes with a loss today (the chunk's schedule).</summary>
+    private void TakeLosses(ReadOnlySpan<long> amounts, ChunkState s, int day)
     {
         int stride = s.Stride;
-        while (hits != 0)
+        long[] capital = s.Capital, absorbed = s.Absorbed;
+        int[] wiped = s.WipedDay;
+        for (int e = s.DayStart[day - 1], end = s.DayStart[day]; e < end; e++)
         {
-            int bit = BitOperations.TrailingZeroCount(hits);
-            hits &= hits - 1;
-            int k = v + bit;
-            int index = s.Next[k]++;
-            long loss = losses.Amounts[index];
-            if (loss <= 0 || (s.Next[k] < s.End[k] && losses.Days[s.Next[k]] <= day))
-            {
-                throw new ArgumentException($"path {s.First + k}: loss days must increase and losses be positive (day {day}, loss {loss})");
-            }
-
-            if (s.BreakerDay[k] < 0 && (Int128)loss * 10_000 > (Int128)s.StartOfDayTotal[bit] * Terms.BreakerBps)
+            int k = s.EventLane[e];
+            long loss = amounts[s.EventIndex[e]];
+            if (s.BreakerDay[k] < 0 && (Int128)loss * 10_000 > (Int128)s.StartOfDayTotal[k] * Terms.BreakerBps)
             {
                 s.BreakerDay[k] = day;
             }
 
             long total = 0;
-            for (int i = Tranches.Count - 1; i >= 0; i--)
+            for (int i = (Tranches.Count - 1) * stride; i >= 0; i -= stride)
             {
-                ref long capital = ref s.Capital[(i * stride) + k];
-                long take = Math.Min(capital, loss);
-                capital -= take;
+                long take = Math.Min(capital[i + k], loss);
+                long left = capital[i + k] - take;
+                capital[i + k] = left;
                 loss -= take;
-                s.Absorbed[(i * stride) + k] += take;
-                if (capital == 0 && s.WipedDay[(i * stride) + k] < 0)
+                absorbed[i + k] += take;
+                if (left == 0 && wiped[i + k] < 0)
                 {
-                    s.WipedDay[(i * stride) + k] = day;
+                    wiped[i + k] = day;
                 }
 
-                total += capital;
+                total += left;
             }
 
             s.Shortfall[k] = Fixed.Add(s.Shortfall[k], loss);
             s.Total[k] = total;
             s.MinTotal[k] = Math.Min(s.MinTotal[k], total);
-            s.NextDay[k] = s.Next[k] < s.End[k] ? losses.Days[s.Next[k]] : long.MaxValue;
         }
     }
 
@@ -362,14 +349,17 @@ public sealed class Wf6Kernel
         /// <summary>Today's utilization per lane, from the first pass.</summary>
         public long[] Utilization { get; } = new long[stride];
 
-        /// <summary>Total at the start of the day of the vector whose losses are being taken.</summary>
-        public long[] StartOfDayTotal { get; } = new long[64];
+        /// <summary>Total capital per lane at the start of today, for the breaker.</summary>
+        public long[] StartOfDayTotal { get; } = new long[stride];
 
-        public long[] NextDay { get; } = new long[stride];
+        /// <summary>The chunk's losses by day: those of day d are entries DayStart[d − 1] … DayStart[d] − 1.</summary>
+        public int[] DayStart { get; private set; } = [];
 
-        public int[] Next { get; } = new int[stride];
+        /// <summary>The lane of each scheduled loss.</summary>
+        public int[] EventLane { get; private set; } = [];
 
-        public int[] End { get; } = new int[stride];
+        /// <summary>Each scheduled loss's index in the batch's loss days.</summary>
+        public int[] EventIndex { get; private set; } = [];
 
         public long[] Absorbed { get; } = new long[Tranches.Count * stride];
 
@@ -381,10 +371,11 @@ public sealed class Wf6Kernel
 
         public long[] MinTotal { get; } = new long[stride];
 
-        public void Reset(Wf6LossDays losses, int first, int count, long[] initial)
+        public void Reset(Wf6LossDays losses, int first, int count, long[] initial, int days)
         {
             First = first;
             long initialTotal = initial.Sum();
+            Schedule(losses, first, count, days);
             for (int k = 0; k < count; k++)
             {
                 for (int i = 0; i < Tranches.Count; i++)
@@ -394,9 +385,6 @@ public sealed class Wf6Kernel
                     WipedDay[(i * Stride) + k] = -1;
                 }
 
-                Next[k] = losses.Offsets[first + k];
-                End[k] = losses.Offsets[first + k + 1];
-                NextDay[k] = Next[k] < End[k] ? losses.Days[Next[k]] : long.MaxValue;
                 BreakerDay[k] = -1;
                 Shortfall[k] = 0;
                 Total[k] = initialTotal;
@@ -404,15 +392,10 @@ public sealed class Wf6Kernel
             }
         }
 
-        public void Write(int first, int count, long[] initial, Wf6Outputs outputs, int days)
+        public void Write(int first, int count, long[] initial, Wf6Outputs outputs)
         {
             for (int k = 0; k < count; k++)
             {
-                if (Next[k] != End[k])
-                {
-                    throw new ArgumentException($"path {first + k}: a loss day lies outside 1..{days}");
-                }
-
                 int lane = first + k;
                 for (int i = 0; i < Tranches.Count; i++)
                 {
@@ -426,6 +409,68 @@ public sealed class Wf6Kernel
                 outputs.Shortfall[lane] = Shortfall[k];
                 outputs.MinTotalCapital[lane] = MinTotal[k];
             }
+        }
+
+        /// <summary>
+        /// Sorts the chunk's losses by day (counting sort; lanes in order within a day), refusing
+        /// loss days that do not increase within 1..days or losses that are not positive, as the
+        /// reference does.
+        /// </summary>
+        private void Schedule(Wf6LossDays losses, int first, int count, int days)
+        {
+            int begin = losses.Offsets[first], end = losses.Offsets[first + count];
+            if (DayStart.Length < days + 1)
+            {
+                DayStart = new int[days + 1];
+            }
+
+            if (EventLane.Length < end - begin)
+            {
+                EventLane = new int[Math.Max(end - begin, 2 * EventLane.Length)];
+                EventIndex = new int[EventLane.Length];
+            }
+
+            Array.Clear(DayStart, 0, days + 1);
+            for (int k = 0; k < count; k++)
+            {
+                int previous = 0;
+                for (int e = losses.Offsets[first + k]; e < losses.Offsets[first + k + 1]; e++)
+                {
+                    int day = losses.Days[e];
+                    if (day <= previous || day > days || losses.Amounts[e] <= 0)
+                    {
+                        throw new ArgumentException($"path {first + k}: loss days must increase within 1..{days} and losses be positive (day {day}, loss {losses.Amounts[e]})");
+                    }
+
+                    previous = day;
+                    DayStart[day]++;
+                }
+            }
+
+            for (int d = 1; d <= days; d++)
+            {
+                DayStart[d] += DayStart[d - 1];
+            }
+
+            // Fill from the back so each day's entries end up in lane order.
+            for (int k = count - 1; k >= 0; k--)
+            {
+                for (int e = losses.Offsets[first + k + 1] - 1; e >= losses.Offsets[first + k]; e--)
+                {
+                    int slot = --DayStart[losses.Days[e]];
+                    EventLane[slot] = k;
+                    EventIndex[slot] = e;
+                }
+            }
+
+            // Each DayStart[d] has been counted down to the start of day d's entries; shift so
+            // that day d's entries are DayStart[d − 1] … DayStart[d] − 1.
+            for (int d = 0; d < days; d++)
+            {
+                DayStart[d] = DayStart[d + 1];
+            }
+
+            DayStart[days] = end - begin;
         }
     }
 }
