@@ -32,18 +32,23 @@ public static class Wf6Comparison
         var simulation = new Wf6Simulation(Wf6Settings.Reference, RandomStream.Create(seed, 0, 0));
         simulation.Run(Math.Min(paths, 8192), threads: 0);
         var seconds = new List<double>();
+        var cpuSeconds = new List<double>();
         ColumnTable? summary = null;
         for (int r = 0; r < runs; r++)
         {
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
             var clock = Stopwatch.StartNew();
             var outputs = simulation.Run(paths, threads: 0);
             seconds.Add(clock.Elapsed.TotalSeconds);
+            cpuSeconds.Add((Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds);
             summary ??= Wf6Results.Summarize(Wf6Settings.Reference.Terms, Wf6Results.ToTable(outputs));
         }
 
         seconds.Sort();
+        cpuSeconds.Sort();
         double engineRate = paths * 1095.0 / seconds[seconds.Count / 2];
         Console.WriteLine($"engine: {paths} paths x 1095 days, {Environment.ProcessorCount} threads, {simulation.Tier}: median of {runs} runs {seconds[seconds.Count / 2]:F3} s (min {seconds[0]:F3}, max {seconds[^1]:F3}) = {engineRate / 1e6:F1} M path-days/s");
+        Console.WriteLine($"engine per CPU-second of this process (less sensitive to other load): median {paths * 1095.0 / cpuSeconds[cpuSeconds.Count / 2] / 1e6:F1} M path-days/s, i.e. {paths * 1095.0 / cpuSeconds[cpuSeconds.Count / 2] * Environment.ProcessorCount / 1e6:F1} M on {Environment.ProcessorCount} uncontended cores");
 
         string json = Path.GetTempFileName();
         var numpy = Process.Start(new ProcessStartInfo(python, [script, "--paths", paths.ToString(CultureInfo.InvariantCulture), "--seed", "1", "--json", json]) { RedirectStandardOutput = true })
