@@ -92,13 +92,13 @@ public sealed class Wf6Kernel
                 RunScalar(losses, outputs, 0);
                 break;
             case SimdTier.Vector128:
-                RunVector<Lanes128, Vector128<long>, Vector128<double>>(losses, outputs);
+                RunVector<Width128, StepLanes128, Vector128<long>, Vector128<double>>(losses, outputs);
                 break;
             case SimdTier.Vector256:
-                RunVector<Lanes256, Vector256<long>, Vector256<double>>(losses, outputs);
+                RunVector<Width256, StepLanes256, Vector256<long>, Vector256<double>>(losses, outputs);
                 break;
             case SimdTier.Vector512:
-                RunVector<Lanes512, Vector512<long>, Vector512<double>>(losses, outputs);
+                RunVector<Width512, StepLanes512, Vector512<long>, Vector512<double>>(losses, outputs);
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(tier), tier, "unknown SIMD tier");
@@ -109,8 +109,9 @@ public sealed class Wf6Kernel
     /// Runs every path of <paramref name="losses"/> in vectors of <typeparamref name="TW"/>'s
     /// width, the paths that do not fill a vector with the reference.
     /// </summary>
-    private unsafe void RunVector<TW, TV, TD>(Wf6LossDays losses, Wf6Outputs outputs)
-        where TW : ILaneWidth<TV, TD>
+    private unsafe void RunVector<TW, TS, TV, TD>(Wf6LossDays losses, Wf6Outputs outputs)
+        where TW : IVectorWidth<TV, TD>
+        where TS : IStepLanes<TV, TD>
         where TV : struct
         where TD : struct
     {
@@ -120,7 +121,7 @@ public sealed class Wf6Kernel
         long* rows = (long*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_rows));
         for (int first = 0; first < vectorPaths; first += ChunkPaths)
         {
-            RunChunk<TW, TV, TD>(losses, first, Math.Min(ChunkPaths, vectorPaths - first), state, rows, outputs);
+            RunChunk<TW, TS, TV, TD>(losses, first, Math.Min(ChunkPaths, vectorPaths - first), state, rows, outputs);
         }
 
         RunScalar(losses, outputs, vectorPaths);
@@ -148,16 +149,17 @@ public sealed class Wf6Kernel
     /// processor overlaps their long dependency chains (one vector's day is a chain of about a
     /// hundred cycles). The chunk's state stays in the first-level cache.
     /// </summary>
-    private unsafe void RunChunk<TW, TV, TD>(Wf6LossDays losses, int first, int count, ChunkState s, long* rows, Wf6Outputs outputs)
-        where TW : ILaneWidth<TV, TD>
+    private unsafe void RunChunk<TW, TS, TV, TD>(Wf6LossDays losses, int first, int count, ChunkState s, long* rows, Wf6Outputs outputs)
+        where TW : IVectorWidth<TV, TD>
+        where TS : IStepLanes<TV, TD>
         where TV : struct
         where TD : struct
     {
         int days = Terms.Days;
         s.Reset(losses, first, count, _initial, days);
-        var k = new Constants<TW, TV, TD>(_coverage);
-        TV premium = TW.Create(_premium);
-        TV offsetMask = TW.Create((1L << RateTable.OffsetBits) - 1);
+        var k = new Constants<TW, TS, TV, TD>(_coverage);
+        TV premium = TW.Broadcast(_premium);
+        TV offsetMask = TW.Broadcast((1L << RateTable.OffsetBits) - 1);
         int stride = s.Stride;
         ref long capital = ref s.Capital[0];
         ref long totals = ref s.Total[0];
@@ -170,42 +172,42 @@ public sealed class Wf6Kernel
             // chains (utilization; then rates, dues and payments), so more vectors are in flight.
             for (int v = 0; v < count; v += TW.Count)
             {
-                TW.Store(UtilizationOf<TW, TV, TD>(TW.Load(ref Unsafe.Add(ref totals, v)), in k), ref Unsafe.Add(ref utilization, v));
+                TW.Store(UtilizationOf<TW, TS, TV, TD>(TW.Load(in totals, (nuint)v), in k), ref utilization, (nuint)v);
             }
 
             for (int v = 0; v < count; v += TW.Count)
             {
-                TV u = TW.Load(ref Unsafe.Add(ref utilization, v));
-                TW.LoadRows(rows, TW.ShiftRightLogical(u, RateTable.OffsetBits), out TV e0, out TV e1, out TV e2, out TV e3, out TV e4, out TV e5);
+                TV u = TW.Load(in utilization, (nuint)v);
+                TS.LoadRows(rows, TW.ShiftRightLogical(u, RateTable.OffsetBits), out TV e0, out TV e1, out TV e2, out TV e3, out TV e4, out TV e5);
                 TV offset = TW.And(u, offsetMask);
                 ref long c = ref Unsafe.Add(ref capital, v);
-                TV c0 = TW.Load(ref c), c1 = TW.Load(ref Unsafe.Add(ref c, stride)), c2 = TW.Load(ref Unsafe.Add(ref c, 2 * stride));
-                TV c3 = TW.Load(ref Unsafe.Add(ref c, 3 * stride)), c4 = TW.Load(ref Unsafe.Add(ref c, 4 * stride)), c5 = TW.Load(ref Unsafe.Add(ref c, 5 * stride));
+                TV c0 = TW.Load(in c, 0), c1 = TW.Load(in c, (nuint)stride), c2 = TW.Load(in c, (nuint)(2 * stride));
+                TV c3 = TW.Load(in c, (nuint)(3 * stride)), c4 = TW.Load(in c, (nuint)(4 * stride)), c5 = TW.Load(in c, (nuint)(5 * stride));
 
                 // Senior first: through tranche i the premium pays min(P, Σ_{j≤i} due_j) in all,
                 // so tranche i gets the difference of two such minima; the same integers as
                 // paying each in turn from what is left, with a shorter dependency chain.
-                TV paid0 = TW.Min(Due<TW, TV, TD>(c0, RateOf<TW, TV, TD>(e0, offset)), premium);
-                TV sum1 = TW.Add(paid0, Due<TW, TV, TD>(c1, RateOf<TW, TV, TD>(e1, offset)));
+                TV paid0 = TW.Min(Due<TW, TS, TV, TD>(c0, RateOf<TW, TS, TV, TD>(e0, offset)), premium);
+                TV sum1 = TW.Add(paid0, Due<TW, TS, TV, TD>(c1, RateOf<TW, TS, TV, TD>(e1, offset)));
                 TV paid1 = TW.Min(sum1, premium);
-                TV sum2 = TW.Add(sum1, Due<TW, TV, TD>(c2, RateOf<TW, TV, TD>(e2, offset)));
+                TV sum2 = TW.Add(sum1, Due<TW, TS, TV, TD>(c2, RateOf<TW, TS, TV, TD>(e2, offset)));
                 TV paid2 = TW.Min(sum2, premium);
-                TV sum3 = TW.Add(sum2, Due<TW, TV, TD>(c3, RateOf<TW, TV, TD>(e3, offset)));
+                TV sum3 = TW.Add(sum2, Due<TW, TS, TV, TD>(c3, RateOf<TW, TS, TV, TD>(e3, offset)));
                 TV paid3 = TW.Min(sum3, premium);
-                TV sum4 = TW.Add(sum3, Due<TW, TV, TD>(c4, RateOf<TW, TV, TD>(e4, offset)));
+                TV sum4 = TW.Add(sum3, Due<TW, TS, TV, TD>(c4, RateOf<TW, TS, TV, TD>(e4, offset)));
                 TV paid4 = TW.Min(sum4, premium);
-                TV sum5 = TW.Add(sum4, Due<TW, TV, TD>(c5, RateOf<TW, TV, TD>(e5, offset)));
+                TV sum5 = TW.Add(sum4, Due<TW, TS, TV, TD>(c5, RateOf<TW, TS, TV, TD>(e5, offset)));
                 TV paid5 = TW.Min(sum5, premium);
-                TW.Store(TW.Add(c0, paid0), ref c);
-                TW.Store(TW.Add(c1, TW.Subtract(paid1, paid0)), ref Unsafe.Add(ref c, stride));
-                TW.Store(TW.Add(c2, TW.Subtract(paid2, paid1)), ref Unsafe.Add(ref c, 2 * stride));
-                TW.Store(TW.Add(c3, TW.Subtract(paid3, paid2)), ref Unsafe.Add(ref c, 3 * stride));
-                TW.Store(TW.Add(c4, TW.Subtract(paid4, paid3)), ref Unsafe.Add(ref c, 4 * stride));
-                TW.Store(TW.Add(c5, TW.Subtract(paid5, paid4)), ref Unsafe.Add(ref c, 5 * stride));
+                TW.Store(TW.Add(c0, paid0), ref c, 0);
+                TW.Store(TW.Add(c1, TW.Subtract(paid1, paid0)), ref c, (nuint)stride);
+                TW.Store(TW.Add(c2, TW.Subtract(paid2, paid1)), ref c, (nuint)(2 * stride));
+                TW.Store(TW.Add(c3, TW.Subtract(paid3, paid2)), ref c, (nuint)(3 * stride));
+                TW.Store(TW.Add(c4, TW.Subtract(paid4, paid3)), ref c, (nuint)(4 * stride));
+                TW.Store(TW.Add(c5, TW.Subtract(paid5, paid4)), ref c, (nuint)(5 * stride));
                 ref long total = ref Unsafe.Add(ref totals, v);
-                TV startOfDay = TW.Load(ref total);
-                TW.Store(startOfDay, ref Unsafe.Add(ref startTotals, v));
-                TW.Store(TW.Add(startOfDay, paid5), ref total);
+                TV startOfDay = TW.Load(in total, 0);
+                TW.Store(startOfDay, ref startTotals, (nuint)v);
+                TW.Store(TW.Add(startOfDay, paid5), ref total, 0);
             }
 
             TakeLosses(losses.Amounts, s, day);
@@ -222,16 +224,17 @@ public sealed class Wf6Kernel
     /// coverage · 2³² − q · total (exact mod 2⁶⁴, as |remainder| &lt; 2⁶⁰) means one above.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TV UtilizationOf<TW, TV, TD>(TV total, in Constants<TW, TV, TD> k)
-        where TW : ILaneWidth<TV, TD>
+    private static TV UtilizationOf<TW, TS, TV, TD>(TV total, in Constants<TW, TS, TV, TD> k)
+        where TW : IVectorWidth<TV, TD>
+        where TS : IStepLanes<TV, TD>
         where TV : struct
         where TD : struct
     {
         // 2^52 + x holds x < 2^52 exactly in its mantissa, so or-ing the bits converts x exactly.
         TD scaled = TW.SubtractDouble(TW.AsDouble(TW.Or(TW.ShiftRightLogical(total, 8), k.MagicBits)), k.Magic);
-        TD estimate = TW.DivideDouble(k.CoverageTimes2To24, scaled);
+        TD estimate = TS.DivideDouble(k.CoverageTimes2To24, scaled);
         TV q = TW.Min(TW.Subtract(TW.AsInt64(TW.AddDouble(estimate, k.Magic)), k.MagicBits), k.Low32);
-        TV product = TW.Add(TW.MultiplyLow32(q, total), TW.ShiftLeft(TW.MultiplyLow32(q, TW.ShiftRightLogical(total, 32)), 32));
+        TV product = TW.Add(TS.MultiplyLow32(q, total), TW.ShiftLeft(TS.MultiplyLow32(q, TW.ShiftRightLogical(total, 32)), 32));
         TV remainder = TW.Subtract(k.CoverageShifted, product);
         q = TW.Add(q, TW.GreaterThan(k.Zero, remainder));
         return TW.Select(TW.GreaterThan(total, k.Coverage), q, k.One);
@@ -239,23 +242,25 @@ public sealed class Wf6Kernel
 
     /// <summary>The tranche's daily rate at the lanes' utilization from its table entry: <see cref="RateTable.Evaluate"/> per lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TV RateOf<TW, TV, TD>(TV entry, TV offset)
-        where TW : ILaneWidth<TV, TD>
+    private static TV RateOf<TW, TS, TV, TD>(TV entry, TV offset)
+        where TW : IVectorWidth<TV, TD>
+        where TS : IStepLanes<TV, TD>
         where TV : struct
         where TD : struct
     {
-        return TW.Add(TW.ShiftRightLogical(entry, 32), TW.ShiftRightLogical(TW.MultiplyLow32(entry, offset), RateTable.OffsetBits));
+        return TW.Add(TW.ShiftRightLogical(entry, 32), TW.ShiftRightLogical(TS.MultiplyLow32(entry, offset), RateTable.OffsetBits));
     }
 
     /// <summary>floor(capital · rate / 2⁴²) per lane, from 32 × 32-bit products.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TV Due<TW, TV, TD>(TV capital, TV rate)
-        where TW : ILaneWidth<TV, TD>
+    private static TV Due<TW, TS, TV, TD>(TV capital, TV rate)
+        where TW : IVectorWidth<TV, TD>
+        where TS : IStepLanes<TV, TD>
         where TV : struct
         where TD : struct
     {
-        TV high = TW.MultiplyLow32(TW.ShiftRightLogical(capital, 32), rate);
-        TV low = TW.ShiftRightLogical(TW.MultiplyLow32(capital, rate), 32);
+        TV high = TS.MultiplyLow32(TW.ShiftRightLogical(capital, 32), rate);
+        TV low = TW.ShiftRightLogical(TS.MultiplyLow32(capital, rate), 32);
         return TW.ShiftRightLogical(TW.Add(high, low), RateTable.FractionBits - 32);
     }
 
@@ -297,21 +302,22 @@ public sealed class Wf6Kernel
     }
 
     /// <summary>Vectors the utilization needs every day, built once per chunk.</summary>
-    private readonly struct Constants<TW, TV, TD>
-        where TW : ILaneWidth<TV, TD>
+    private readonly struct Constants<TW, TS, TV, TD>
+        where TW : IVectorWidth<TV, TD>
+        where TS : IStepLanes<TV, TD>
         where TV : struct
         where TD : struct
     {
         public Constants(long coverage)
         {
-            Coverage = TW.Create(coverage);
-            CoverageShifted = TW.Create(unchecked(coverage << 32));
-            CoverageTimes2To24 = TW.CreateDouble(coverage * 16777216.0);
-            Magic = TW.CreateDouble(4503599627370496.0);
-            MagicBits = TW.Create(0x4330_0000_0000_0000L);
-            Low32 = TW.Create(Wf6Kernel.Low32);
-            One = TW.Create(Utilization.One);
-            Zero = TW.Create(0);
+            Coverage = TW.Broadcast(coverage);
+            CoverageShifted = TW.Broadcast(unchecked(coverage << 32));
+            CoverageTimes2To24 = TW.BroadcastDouble(coverage * 16777216.0);
+            Magic = TW.BroadcastDouble(4503599627370496.0);
+            MagicBits = TW.Broadcast(0x4330_0000_0000_0000L);
+            Low32 = TW.Broadcast(Wf6Kernel.Low32);
+            One = TW.Broadcast(Utilization.One);
+            Zero = TW.Broadcast(0);
         }
 
         public TV Coverage { get; }
