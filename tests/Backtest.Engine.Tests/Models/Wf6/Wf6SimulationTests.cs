@@ -57,9 +57,9 @@ public class Wf6SimulationTests
     [Fact]
     public void EveryTierGivesTheReferencesBitsOnWf6Paths()
     {
-        var reference = new Wf6Simulation(Wf6Settings.Reference, Stream, SimdTier.Scalar).Run(96, threads: 2, batchSize: 32);
+        var reference = new Wf6Simulation(Wf6Settings.Reference, Stream, SimdTier.Scalar).Run(500, threads: 2, batchSize: 128);
         Assert.Contains(reference.FinalCapital, c => c < Wf6Terms.Reference.InitialCapital[5]);
-        AssertSame(reference, new Wf6Simulation(Wf6Settings.Reference, Stream, SimdTiers.Widest).Run(96, threads: 1, batchSize: 96));
+        AssertSame(reference, new Wf6Simulation(Wf6Settings.Reference, Stream, SimdTiers.Widest).Run(500, threads: 1, batchSize: 500));
     }
 
     [Fact]
