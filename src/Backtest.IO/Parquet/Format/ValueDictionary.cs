@@ -1,0 +1,151 @@
+using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
+
+namespace Backtest.IO.Parquet.Format;
+
+/// <summary>
+/// A column chunk's dictionary: distinct values in first-seen order, kept as their PLAIN
+/// encoding so the entries buffer is the dictionary page body as it stands. Values are keyed by
+/// their encoded bytes, so doubles are told apart bit for bit (−0.0 from +0.0, NaN payloads).
+/// Open addressing with linear probing; <see cref="Truncate"/> drops the newest entries when a
+/// page falls back to PLAIN.
+/// </summary>
+internal sealed class ValueDictionary
+{
+    private readonly int _fixedWidth;
+    private readonly ByteBuffer _entries = new(4096);
+    private int[] _offsets = new int[256];
+    private int[] _hashes = new int[256];
+    private int[] _slots = new int[512];
+
+    /// <param name="fixedWidth">Bytes per value (4 or 8), or 0 for length-prefixed byte arrays.</param>
+    public ValueDictionary(int fixedWidth) => _fixedWidth = fixedWidth;
+
+    public int Count { get; private set; }
+
+    /// <summary>Size of the PLAIN-encoded entries: the dictionary page body.</summary>
+    public int EncodedBytes => _entries.Length;
+
+    public ReadOnlySpan<byte> Encoded => _entries.Span;
+
+    public long RetainedBytes => _entries.Capacity + (4L * (_offsets.Length + _hashes.Length + _slots.Length));
+
+    public void Clear()
+    {
+        Count = 0;
+        _entries.Clear();
+        Array.Clear(_slots);
+    }
+
+    /// <summary>The index of <paramref name="encoded"/> (one PLAIN-encoded value), adding it if new.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int GetOrAdd(ReadOnlySpan<byte> encoded)
+    {
+        int hash = Hash(encoded);
+        int mask = _slots.Length - 1;
+        int slot = hash & mask;
+        while (true)
+        {
+            int entry = _slots[slot] - 1;
+            if (entry < 0)
+            {
+                return Add(encoded, hash, slot);
+            }
+
+            if (_hashes[entry] == hash && Entry(entry).SequenceEqual(encoded))
+            {
+                return entry;
+            }
+
+            slot = (slot + 1) & mask;
+        }
+    }
+
+    /// <summary>Keeps only the first <paramref name="count"/> entries.</summary>
+    public void Truncate(int count)
+    {
+        if (count >= Count)
+        {
+            return;
+        }
+
+        _entries.Truncate(count == 0 ? 0 : _offsets[count]);
+        Count = count;
+        Rehash(_slots.Length);
+    }
+
+    private ReadOnlySpan<byte> Entry(int index)
+    {
+        int start = _offsets[index];
+        int end = index + 1 < Count ? _offsets[index + 1] : _entries.Length;
+        return _entries.Span[start..end];
+    }
+
+    private int Add(ReadOnlySpan<byte> encoded, int hash, int slot)
+    {
+        int index = Count;
+        if (index == _offsets.Length)
+        {
+            Array.Resize(ref _offsets, index * 2);
+            Array.Resize(ref _hashes, index * 2);
+        }
+
+        _offsets[index] = _entries.Length;
+        _hashes[index] = hash;
+        _entries.Write(encoded);
+        _slots[slot] = index + 1;
+        Count = index + 1;
+        if (Count * 2 > _slots.Length)
+        {
+            Rehash(_slots.Length * 2);
+        }
+
+        return index;
+    }
+
+    private void Rehash(int size)
+    {
+        if (_slots.Length != size)
+        {
+            _slots = new int[size];
+        }
+        else
+        {
+            Array.Clear(_slots);
+        }
+
+        int mask = size - 1;
+        for (int i = 0; i < Count; i++)
+        {
+            int slot = _hashes[i] & mask;
+            while (_slots[slot] != 0)
+            {
+                slot = (slot + 1) & mask;
+            }
+
+            _slots[slot] = i + 1;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int Hash(ReadOnlySpan<byte> encoded)
+    {
+        ulong key = _fixedWidth switch
+        {
+            8 => BinaryPrimitives.ReadUInt64LittleEndian(encoded),
+            4 => BinaryPrimitives.ReadUInt32LittleEndian(encoded),
+            _ => (ulong)ByteArrayHash(encoded),
+        };
+
+        // Fibonacci hashing spreads sequential keys over the high bits, which the fold brings down.
+        ulong mixed = key * 0x9E3779B97F4A7C15UL;
+        return (int)(mixed >> 32) ^ (int)mixed;
+    }
+
+    private static int ByteArrayHash(ReadOnlySpan<byte> bytes)
+    {
+        var hash = default(HashCode);
+        hash.AddBytes(bytes);
+        return hash.ToHashCode();
+    }
+}
