@@ -312,7 +312,8 @@ internal ref struct ThriftCompactReader
     /// <summary>Skips a value of the given type, recursing into containers with a depth limit.</summary>
     public void Skip(ThriftType type) => Skip(type, 0);
 
-    public InvalidDataException Fail(string reason) => new($"{reason} at byte offset {FileOffset}");
+    /// <summary>An error whose <c>Data["offset"]</c> is the file offset reached.</summary>
+    public readonly InvalidDataException Fail(string reason) => new(reason) { Data = { ["offset"] = FileOffset } };
 
     private void Skip(ThriftType type, int depth)
     {
