@@ -56,6 +56,9 @@ public readonly struct ParquetRow
 
     public object? this[string column] => _table[column].GetValue(Index);
 
+    /// <summary>The value in <paramref name="column"/> as exact text (<see cref="ParquetColumnData.FormatValue"/>), or <c>null</c>.</summary>
+    public string Format(int column) => _table.Columns[column].FormatValue(Index) ?? "null";
+
     /// <summary><c>name=value, …</c> with values as exact text.</summary>
     public override string ToString()
     {

@@ -140,10 +140,22 @@ public sealed class ParquetWriter : IDisposable
     /// <summary>
     /// Appends values to an INT64, TIMESTAMP (microseconds since the Unix epoch, UTC) or DECIMAL
     /// (unscaled integers) column. <paramref name="nulls"/>, if given, has one flag per value: true
-    /// marks a null, whose value is ignored.
+    /// marks a null, whose value is ignored. A DECIMAL value must have at most 18 digits
+    /// (|value| ≤ <see cref="MaxDecimalUnscaled"/>), as its precision says; otherwise
+    /// <see cref="ArgumentOutOfRangeException"/> and nothing of the batch is written.
     /// </summary>
-    public void Append(int column, ReadOnlySpan<long> values, ReadOnlySpan<bool> nulls = default) =>
+    public void Append(int column, ReadOnlySpan<long> values, ReadOnlySpan<bool> nulls = default)
+    {
+        if ((uint)column < (uint)_columns.Length && _columns[column].Column.Type == ParquetType.Decimal)
+        {
+            CheckDecimalPrecision(_columns[column].Column, values, nulls);
+        }
+
         AppendFixed(column, values, nulls, ParquetType.Int64, ParquetType.Timestamp, ParquetType.Decimal);
+    }
+
+    /// <summary>The largest unscaled DECIMAL(18, s) magnitude: 18 nines. <c>Fixed</c> amounts up to about 10⁹ units fit at scale 9.</summary>
+    public const long MaxDecimalUnscaled = 999_999_999_999_999_999L;
 
     /// <summary>Appends values to an INT32 or DATE (days since 1970-01-01) column; see <see cref="Append(int, ReadOnlySpan{long}, ReadOnlySpan{bool})"/> for nulls.</summary>
     public void Append(int column, ReadOnlySpan<int> values, ReadOnlySpan<bool> nulls = default) =>
@@ -324,6 +336,18 @@ public sealed class ParquetWriter : IDisposable
         }
 
         return writer;
+    }
+
+    private static void CheckDecimalPrecision(ParquetColumn column, ReadOnlySpan<long> values, ReadOnlySpan<bool> nulls)
+    {
+        for (int i = 0; i < values.Length; i++)
+        {
+            long v = values[i];
+            if ((v > MaxDecimalUnscaled || v < -MaxDecimalUnscaled) && (nulls.IsEmpty || !nulls[i]))
+            {
+                throw new ArgumentOutOfRangeException(nameof(values), v, $"column '{column.Name}' is {column.TypeName}: value {i} has more than 18 digits");
+            }
+        }
     }
 
     private static void CheckNulls(ColumnChunkWriter writer, int count, ReadOnlySpan<bool> nulls)

@@ -121,7 +121,7 @@ public static class ParquetTestData
             new(ParquetColumn.String("scenario"), Enumerable.Range(0, rows).Select(i => $"scenario_{i % 4}").ToArray(), null),
             new(ParquetColumn.Date("day", nullable: true), Enumerable.Range(0, rows).Select(i => 17_000 + i).ToArray(), Nulls(9)),
             new(ParquetColumn.Timestamp("at"), Enumerable.Range(0, rows).Select(i => 1_546_300_800_000_000L + (i * 3_600_000_000L) + random.Next(1_000_000)).ToArray(), null),
-            new(ParquetColumn.Decimal("amount", 9, nullable: true), Enumerable.Range(0, rows).Select(i => i == 0 ? long.MinValue : i == 1 ? long.MaxValue : random.NextInt64(-10_000_000_000_000, 10_000_000_000_000)).ToArray(), Nulls(8)),
+            new(ParquetColumn.Decimal("amount", 9, nullable: true), Enumerable.Range(0, rows).Select(i => i == 0 ? -ParquetWriter.MaxDecimalUnscaled : i == 1 ? ParquetWriter.MaxDecimalUnscaled : random.NextInt64(-10_000_000_000_000, 10_000_000_000_000)).ToArray(), Nulls(8)),
             new(ParquetColumn.Decimal("fee_rate", 4), Enumerable.Range(0, rows).Select(i => (long)(i % 25)).ToArray(), null),
         ];
     }
