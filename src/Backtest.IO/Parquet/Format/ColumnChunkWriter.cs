@@ -130,7 +130,16 @@ internal sealed class ColumnChunkWriter
             }
             else
             {
-                int count = StrictUtf8.GetByteCount(value);
+                int count;
+                try
+                {
+                    count = StrictUtf8.GetByteCount(value);
+                }
+                catch (EncoderFallbackException)
+                {
+                    throw new ArgumentException($"column '{_column.Name}': string {i} is not valid UTF-16 (it has a lone surrogate), so it has no UTF-8 form");
+                }
+
                 var room = _plain.Extend(4 + count);
                 BinaryPrimitives.WriteInt32LittleEndian(room, count);
                 StrictUtf8.GetBytes(value, room[4..]);
