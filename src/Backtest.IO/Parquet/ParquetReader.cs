@@ -8,7 +8,7 @@ namespace Backtest.IO.Parquet;
 /// <summary>
 /// Reads flat Parquet files: this codec's own and other writers' files that keep to the same
 /// subset (v1 data pages; PLAIN, dictionary and RLE encodings; UNCOMPRESSED, SNAPPY, GZIP; the
-/// types of <see cref="ParquetType"/>). <see cref="Open"/> reads and checks the footer; column
+/// types of <see cref="ParquetType"/>). <see cref="Open(string)"/> reads and checks the footer; column
 /// data is read on demand, one column chunk at a time. Anything damaged or unsupported is a
 /// <see cref="ParquetFormatException"/> naming the file, the place and the reason.
 /// </summary>
@@ -27,15 +27,13 @@ public sealed class ParquetReader : IDisposable
 
     private static readonly byte[] Magic = "PAR1"u8.ToArray();
 
-    private readonly SafeFileHandle _file;
+    private readonly ByteSource _source;
     private readonly FileMetadataModel _footer;
-    private readonly long _length;
 
-    private ParquetReader(string path, SafeFileHandle file, long length, FileMetadataModel footer, ParquetSchema schema)
+    private ParquetReader(string path, ByteSource source, FileMetadataModel footer, ParquetSchema schema)
     {
         Path = path;
-        _file = file;
-        _length = length;
+        _source = source;
         _footer = footer;
         Schema = schema;
         var metadata = new Dictionary<string, string?>(StringComparer.Ordinal);
@@ -79,15 +77,22 @@ public sealed class ParquetReader : IDisposable
             throw new ParquetFormatException(path, e is FileNotFoundException or DirectoryNotFoundException ? "file not found" : $"cannot open: {e.Message}", inner: e);
         }
 
+        return Open(path, new FileSource(file));
+    }
+
+    /// <summary>Reads a file held in memory; <paramref name="name"/> stands for the path in messages.</summary>
+    internal static ParquetReader Open(byte[] data, string name) => Open(name, new MemorySource(data));
+
+    private static ParquetReader Open(string path, ByteSource source)
+    {
         try
         {
-            long length = RandomAccess.GetLength(file);
-            var (footer, schema) = ReadFooter(path, file, length);
-            return new ParquetReader(path, file, length, footer, schema);
+            var (footer, schema) = ReadFooter(path, source, source.Length);
+            return new ParquetReader(path, source, footer, schema);
         }
         catch
         {
-            file.Dispose();
+            source.Dispose();
             throw;
         }
     }
@@ -111,7 +116,7 @@ public sealed class ParquetReader : IDisposable
         int rows = (int)group.NumRows;
         long start = chunk.StartOffset;
         var bytes = new byte[chunk.TotalCompressedSize];
-        RandomAccess.Read(_file, bytes, start);
+        _source.Read(bytes, start);
         var decoder = new ColumnChunkReader(schemaColumn, (PhysicalType)chunk.Type, (ParquetCodec)chunk.Codec);
         try
         {
@@ -177,9 +182,9 @@ public sealed class ParquetReader : IDisposable
         }
     }
 
-    public void Dispose() => _file.Dispose();
+    public void Dispose() => _source.Dispose();
 
-    private static (FileMetadataModel Footer, ParquetSchema Schema) ReadFooter(string path, SafeFileHandle file, long length)
+    private static (FileMetadataModel Footer, ParquetSchema Schema) ReadFooter(string path, ByteSource file, long length)
     {
         if (length < 12)
         {
@@ -188,8 +193,8 @@ public sealed class ParquetReader : IDisposable
 
         Span<byte> head = stackalloc byte[4];
         Span<byte> tail = stackalloc byte[8];
-        RandomAccess.Read(file, head, 0);
-        RandomAccess.Read(file, tail, length - 8);
+        file.Read(head, 0);
+        file.Read(tail, length - 8);
         if (!head.SequenceEqual(Magic))
         {
             throw new ParquetFormatException(path, "not a Parquet file: bad magic number at the start (expected PAR1)", 0);
@@ -213,7 +218,7 @@ public sealed class ParquetReader : IDisposable
         }
 
         var bytes = new byte[footerLength];
-        RandomAccess.Read(file, bytes, footerStart);
+        file.Read(bytes, footerStart);
         FileMetadataModel footer;
         try
         {
@@ -394,5 +399,47 @@ public sealed class ParquetReader : IDisposable
             ParquetType.Decimal => ParquetValues.ToDecimal(integer, column.DecimalScale),
             _ => null,
         };
+    }
+
+    /// <summary>Where the file's bytes come from: a file on disk, or memory (tests).</summary>
+    private abstract class ByteSource : IDisposable
+    {
+        public abstract long Length { get; }
+
+        /// <summary>Fills <paramref name="buffer"/> from <paramref name="offset"/>; callers have checked the range lies within <see cref="Length"/>.</summary>
+        public abstract void Read(Span<byte> buffer, long offset);
+
+        public virtual void Dispose()
+        {
+        }
+    }
+
+    private sealed class FileSource(SafeFileHandle file) : ByteSource
+    {
+        public override long Length { get; } = RandomAccess.GetLength(file);
+
+        public override void Read(Span<byte> buffer, long offset)
+        {
+            int done = 0;
+            while (done < buffer.Length)
+            {
+                int read = RandomAccess.Read(file, buffer[done..], offset + done);
+                if (read == 0)
+                {
+                    throw new IOException("the file became shorter while being read");
+                }
+
+                done += read;
+            }
+        }
+
+        public override void Dispose() => file.Dispose();
+    }
+
+    private sealed class MemorySource(byte[] data) : ByteSource
+    {
+        public override long Length => data.Length;
+
+        public override void Read(Span<byte> buffer, long offset) => data.AsSpan((int)offset, buffer.Length).CopyTo(buffer);
     }
 }

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Backtest.IO.Parquet.Format;
@@ -314,11 +315,20 @@ internal sealed class ColumnChunkWriter
         int entriesBefore = dictionary.Count;
         int bytesBefore = dictionary.EncodedBytes;
         var plain = _plain.Span;
-        if (_width > 0)
+        if (_width == 8)
         {
-            for (int i = 0, at = 0; i < nonNull; i++, at += _width)
+            var keys = MemoryMarshal.Cast<byte, ulong>(plain[..(8 * nonNull)]);
+            for (int i = 0; i < keys.Length; i++)
             {
-                _indices[i] = dictionary.GetOrAdd(plain.Slice(at, _width));
+                _indices[i] = dictionary.GetOrAddFixed(keys[i]);
+            }
+        }
+        else if (_width == 4)
+        {
+            var keys = MemoryMarshal.Cast<byte, uint>(plain[..(4 * nonNull)]);
+            for (int i = 0; i < keys.Length; i++)
+            {
+                _indices[i] = dictionary.GetOrAddFixed(keys[i]);
             }
         }
         else

@@ -17,6 +17,9 @@ internal sealed class ValueDictionary
     private int[] _offsets = new int[256];
     private int[] _hashes = new int[256];
     private int[] _slots = new int[512];
+    private ulong[] _keys = new ulong[256];
+    private ulong _lastKey;
+    private int _lastIndex = -1;
 
     /// <param name="fixedWidth">Bytes per value (4 or 8), or 0 for length-prefixed byte arrays.</param>
     public ValueDictionary(int fixedWidth) => _fixedWidth = fixedWidth;
@@ -28,11 +31,12 @@ internal sealed class ValueDictionary
 
     public ReadOnlySpan<byte> Encoded => _entries.Span;
 
-    public long RetainedBytes => _entries.Capacity + (4L * (_offsets.Length + _hashes.Length + _slots.Length));
+    public long RetainedBytes => _entries.Capacity + (4L * (_offsets.Length + _hashes.Length + _slots.Length)) + (8L * _keys.Length);
 
     public void Clear()
     {
         Count = 0;
+        _lastIndex = -1;
         _entries.Clear();
         Array.Clear(_slots);
     }
@@ -61,6 +65,47 @@ internal sealed class ValueDictionary
         }
     }
 
+    /// <summary>
+    /// The index of a fixed-width value given as its raw bits (<paramref name="key"/>, the value's
+    /// PLAIN bytes read little-endian), adding it if new. Equal bits are one entry, so this agrees
+    /// with <see cref="GetOrAdd"/>; repeats of the previous value are answered without hashing.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int GetOrAddFixed(ulong key)
+    {
+        if (key == _lastKey && _lastIndex >= 0)
+        {
+            return _lastIndex;
+        }
+
+        int hash = Mix(key);
+        int mask = _slots.Length - 1;
+        int slot = hash & mask;
+        int entry;
+        while (true)
+        {
+            entry = _slots[slot] - 1;
+            if (entry < 0)
+            {
+                Span<byte> encoded = stackalloc byte[8];
+                BinaryPrimitives.WriteUInt64LittleEndian(encoded, key);
+                entry = Add(encoded[.._fixedWidth], hash, slot);
+                break;
+            }
+
+            if (_keys[entry] == key)
+            {
+                break;
+            }
+
+            slot = (slot + 1) & mask;
+        }
+
+        _lastKey = key;
+        _lastIndex = entry;
+        return entry;
+    }
+
     /// <summary>Keeps only the first <paramref name="count"/> entries.</summary>
     public void Truncate(int count)
     {
@@ -71,6 +116,7 @@ internal sealed class ValueDictionary
 
         _entries.Truncate(count == 0 ? 0 : _offsets[count]);
         Count = count;
+        _lastIndex = -1;
         Rehash(_slots.Length);
     }
 
@@ -88,6 +134,12 @@ internal sealed class ValueDictionary
         {
             Array.Resize(ref _offsets, index * 2);
             Array.Resize(ref _hashes, index * 2);
+            Array.Resize(ref _keys, index * 2);
+        }
+
+        if (_fixedWidth > 0)
+        {
+            _keys[index] = _fixedWidth == 8 ? BinaryPrimitives.ReadUInt64LittleEndian(encoded) : BinaryPrimitives.ReadUInt32LittleEndian(encoded);
         }
 
         _offsets[index] = _entries.Length;
@@ -136,8 +188,13 @@ internal sealed class ValueDictionary
             4 => BinaryPrimitives.ReadUInt32LittleEndian(encoded),
             _ => (ulong)ByteArrayHash(encoded),
         };
+        return Mix(key);
+    }
 
-        // Fibonacci hashing spreads sequential keys over the high bits, which the fold brings down.
+    /// <summary>Fibonacci hashing spreads sequential keys over the high bits, which the fold brings down.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Mix(ulong key)
+    {
         ulong mixed = key * 0x9E3779B97F4A7C15UL;
         return (int)(mixed >> 32) ^ (int)mixed;
     }
