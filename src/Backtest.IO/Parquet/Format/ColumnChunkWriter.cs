@@ -171,7 +171,8 @@ internal sealed class ColumnChunkWriter
 
         int valuesStart = _body.Length;
         int nonNull = _pageRows - _pageNulls;
-        bool dictionaryPage = _dictionaryActive && TryWriteDictionaryIndices(nonNull, valuesStart);
+        // A page of nulls only has no values to index; it stays PLAIN (and empty) whatever the chunk does.
+        bool dictionaryPage = _dictionaryActive && nonNull > 0 && TryWriteDictionaryIndices(nonNull, valuesStart);
         if (!dictionaryPage)
         {
             _body.Truncate(valuesStart);

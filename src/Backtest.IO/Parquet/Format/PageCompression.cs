@@ -70,6 +70,17 @@ internal static class PageCompression
 
     private static unsafe void GunzipExactly(ReadOnlySpan<byte> body, Span<byte> output)
     {
+        if (body.IsEmpty)
+        {
+            // Deflate writes nothing for empty input, so an empty page may come out empty.
+            if (output.Length != 0)
+            {
+                throw new InvalidDataException($"GZIP page is empty but declares {output.Length} bytes");
+            }
+
+            return;
+        }
+
         fixed (byte* start = body)
         {
             using var source = new UnmanagedMemoryStream(start, body.Length);
