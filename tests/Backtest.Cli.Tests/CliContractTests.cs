@@ -17,6 +17,7 @@ public class CliContractTests
         Assert.Equal(BacktestCli.Ok, code);
         Assert.Contains("run", output);
         Assert.Contains("conformance", output);
+        Assert.Contains("inspect", output);
     }
 
     [Fact]
