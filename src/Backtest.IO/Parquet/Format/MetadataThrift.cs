@@ -366,10 +366,10 @@ internal static class MetadataReader
                     page.CompressedSize = r.ReadI32(type);
                     break;
                 case 5:
-                    ReadDataPageHeader(ref r, type, page);
+                    ReadValuesHeader(ref r, type, page, data: true);
                     break;
                 case 7:
-                    ReadDictionaryPageHeader(ref r, type, page);
+                    ReadValuesHeader(ref r, type, page, data: false);
                     break;
                 default:
                     r.Skip(type);
@@ -386,10 +386,15 @@ internal static class MetadataReader
         return r.Position;
     }
 
-    private static void ReadDataPageHeader(ref ThriftCompactReader r, ThriftType type, PageHeaderModel page)
+    /// <summary>
+    /// Reads a DataPageHeader (fields 1 num_values, 2 encoding, 3 and 4 the level encodings) or a
+    /// DictionaryPageHeader (1 num_values, 2 encoding, 3 is_sorted, skipped).
+    /// </summary>
+    private static void ReadValuesHeader(ref ThriftCompactReader r, ThriftType type, PageHeaderModel page, bool data)
     {
         Expect(ref r, type, ThriftType.Struct);
-        page.HasDataHeader = true;
+        page.HasDataHeader |= data;
+        page.HasDictionaryHeader |= !data;
         page.NumValues = -1;
         page.Encoding = -1;
         r.BeginStruct();
@@ -403,10 +408,10 @@ internal static class MetadataReader
                 case 2:
                     page.Encoding = r.ReadI32(fieldType);
                     break;
-                case 3:
+                case 3 when data:
                     page.DefinitionLevelEncoding = r.ReadI32(fieldType);
                     break;
-                case 4:
+                case 4 when data:
                     page.RepetitionLevelEncoding = r.ReadI32(fieldType);
                     break;
                 default:
@@ -418,37 +423,7 @@ internal static class MetadataReader
         r.EndStruct();
         if (page.NumValues < 0 || page.Encoding < 0)
         {
-            throw r.Fail("data page header lacks num_values or encoding, or they are negative");
-        }
-    }
-
-    private static void ReadDictionaryPageHeader(ref ThriftCompactReader r, ThriftType type, PageHeaderModel page)
-    {
-        Expect(ref r, type, ThriftType.Struct);
-        page.HasDictionaryHeader = true;
-        page.NumValues = -1;
-        page.Encoding = -1;
-        r.BeginStruct();
-        while (r.NextField(out short id, out var fieldType))
-        {
-            switch (id)
-            {
-                case 1:
-                    page.NumValues = r.ReadI32(fieldType);
-                    break;
-                case 2:
-                    page.Encoding = r.ReadI32(fieldType);
-                    break;
-                default:
-                    r.Skip(fieldType);
-                    break;
-            }
-        }
-
-        r.EndStruct();
-        if (page.NumValues < 0 || page.Encoding < 0)
-        {
-            throw r.Fail("dictionary page header lacks num_values or encoding, or they are negative");
+            throw r.Fail($"{(data ? "data" : "dictionary")} page header lacks num_values or encoding, or they are negative");
         }
     }
 
