@@ -18,6 +18,7 @@ internal sealed class ValueDictionary
     private int[] _hashes = new int[256];
     private int[] _slots = new int[512];
     private ulong[] _keys = new ulong[256];
+    private readonly byte[] _scratch = new byte[8];
     private ulong _lastKey;
     private int _lastIndex = -1;
 
@@ -82,28 +83,26 @@ internal sealed class ValueDictionary
         int mask = _slots.Length - 1;
         int slot = hash & mask;
         int entry;
-        while (true)
+        while ((entry = _slots[slot] - 1) >= 0 && _keys[entry] != key)
         {
-            entry = _slots[slot] - 1;
-            if (entry < 0)
-            {
-                Span<byte> encoded = stackalloc byte[8];
-                BinaryPrimitives.WriteUInt64LittleEndian(encoded, key);
-                entry = Add(encoded[.._fixedWidth], hash, slot);
-                break;
-            }
-
-            if (_keys[entry] == key)
-            {
-                break;
-            }
-
             slot = (slot + 1) & mask;
+        }
+
+        if (entry < 0)
+        {
+            entry = AddFixed(key, hash, slot);
         }
 
         _lastKey = key;
         _lastIndex = entry;
         return entry;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private int AddFixed(ulong key, int hash, int slot)
+    {
+        BinaryPrimitives.WriteUInt64LittleEndian(_scratch, key);
+        return Add(_scratch.AsSpan(0, _fixedWidth), hash, slot);
     }
 
     /// <summary>Keeps only the first <paramref name="count"/> entries.</summary>
@@ -191,12 +190,19 @@ internal sealed class ValueDictionary
         return Mix(key);
     }
 
-    /// <summary>Fibonacci hashing spreads sequential keys over the high bits, which the fold brings down.</summary>
+    /// <summary>
+    /// A full 64-bit avalanche (the MurmurHash3 finaliser's constants), so keys whose low bits are
+    /// all zero — integral doubles, round amounts — still spread over the table's low bits.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int Mix(ulong key)
     {
-        ulong mixed = key * 0x9E3779B97F4A7C15UL;
-        return (int)(mixed >> 32) ^ (int)mixed;
+        key ^= key >> 33;
+        key *= 0xFF51AFD7ED558CCDUL;
+        key ^= key >> 33;
+        key *= 0xC4CEB9FE1A85EC53UL;
+        key ^= key >> 33;
+        return (int)key;
     }
 
     private static int ByteArrayHash(ReadOnlySpan<byte> bytes)
