@@ -11,7 +11,7 @@ namespace Backtest.IO.Tests.Parquet;
 public class ParquetForeignFileTests
 {
     /// <summary>One INT64 column "x" of <paramref name="rows"/> rows in one page; the parts can be overridden.</summary>
-    private static byte[] Build(int rows = 3, int encoding = 0, int codec = 0, int pageType = 0, List<SchemaElementModel>? schema = null, byte[]? body = null, long? numValues = null)
+    private static byte[] Build(int rows = 3, int encoding = 0, int codec = 0, int pageType = 0, List<SchemaElementModel>? schema = null, byte[]? body = null, long? numValues = null, PhysicalType physical = PhysicalType.Int64)
     {
         body ??= [.. Enumerable.Range(0, rows).SelectMany(i => BitConverter.GetBytes((long)i))];
         var data = new ByteBuffer();
@@ -28,7 +28,7 @@ public class ParquetForeignFileTests
                 new RowGroupModel
                 {
                     NumRows = rows,
-                    Columns = [new ColumnChunkModel { Type = 2, Encodings = [encoding], Path = ["x"], Codec = codec, NumValues = numValues ?? rows, DataPageOffset = 4, TotalCompressedSize = data.Length - 4, TotalUncompressedSize = data.Length - 4, HasMetaData = true }],
+                    Columns = [new ColumnChunkModel { Type = (int)physical, Encodings = [encoding], Path = ["x"], Codec = codec, NumValues = numValues ?? rows, DataPageOffset = 4, TotalCompressedSize = data.Length - 4, TotalUncompressedSize = data.Length - 4, HasMetaData = true }],
                 },
             ],
         }, footer);
@@ -50,6 +50,41 @@ public class ParquetForeignFileTests
     {
         using var reader = ParquetReader.Open(Build(), "foreign.parquet");
         Assert.Equal([0L, 1L, 2L], reader.ReadColumn("x").Int64Values.ToArray());
+    }
+
+    [Fact]
+    public void OtherWritersFormsOfSupportedTypesRead()
+    {
+        // DECIMAL(9,2) stored as INT32, read as unscaled longs.
+        List<SchemaElementModel> int32Decimal =
+        [
+            new() { Name = "schema", NumChildren = 1 },
+            new() { Name = "x", Type = (int)PhysicalType.Int32, Repetition = 0, ConvertedType = ConvertedTypes.Decimal, Scale = 2, Precision = 9 },
+        ];
+        byte[] ints = [.. new[] { -150, 0, 99 }.SelectMany(BitConverter.GetBytes)];
+        using (var reader = ParquetReader.Open(Build(schema: int32Decimal, body: ints, physical: PhysicalType.Int32), "foreign.parquet"))
+        {
+            Assert.Equal(new ParquetColumn("x", ParquetType.Decimal, false, 2), reader.Schema[0]);
+            var column = reader.ReadColumn("x");
+            Assert.Equal([-150L, 0L, 99L], column.Int64Values.ToArray());
+            Assert.Equal(-1.50m, column.GetDecimal(0));
+        }
+
+        // Booleans in the RLE encoding (length-prefixed hybrid, bit width 1): an RLE run of three 1s.
+        List<SchemaElementModel> booleans = [new() { Name = "schema", NumChildren = 1 }, new() { Name = "x", Type = (int)PhysicalType.Boolean, Repetition = 0 }];
+        byte[] rle = [2, 0, 0, 0, 3 << 1, 1];
+        using (var reader = ParquetReader.Open(Build(schema: booleans, body: rle, physical: PhysicalType.Boolean, encoding: (int)ParquetEncoding.Rle), "foreign.parquet"))
+        {
+            Assert.Equal([true, true, true], reader.ReadColumn("x").BooleanValues.ToArray());
+        }
+
+        // A timestamp annotated only by the legacy ConvertedType TIMESTAMP_MICROS.
+        List<SchemaElementModel> legacy = [new() { Name = "schema", NumChildren = 1 }, new() { Name = "x", Type = (int)PhysicalType.Int64, Repetition = 0, ConvertedType = ConvertedTypes.TimestampMicros }];
+        using (var reader = ParquetReader.Open(Build(schema: legacy), "foreign.parquet"))
+        {
+            Assert.Equal(ParquetType.Timestamp, reader.Schema[0].Type);
+            Assert.Equal(DateTime.UnixEpoch.AddTicks(10), reader.ReadColumn("x").GetTimestamp(1));
+        }
     }
 
     [Fact]

@@ -13,7 +13,6 @@ namespace Backtest.IO.Parquet.Format;
 /// </summary>
 internal sealed class ColumnChunkWriter
 {
-    private const int MaxStringStatisticsBytes = 64;
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private readonly ParquetColumn _column;

@@ -303,7 +303,7 @@ internal ref struct ThriftCompactReader
 
     public void ExpectElement(ThriftType actual, ThriftType expected)
     {
-        if (actual != expected && !(expected == ThriftType.BooleanTrue && actual == ThriftType.BooleanFalse))
+        if (actual != expected)
         {
             throw Fail($"expected list elements of Thrift type {expected}, found {actual}");
         }
