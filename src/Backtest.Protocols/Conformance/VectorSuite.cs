@@ -37,6 +37,7 @@ public static class VectorSuites
 {
     public static IReadOnlyList<IVectorSuite> All { get; } =
     [
+        new Ampleforth.AmpleforthVectorSuite(),
     ];
 
     /// <summary>The suite for a document, or null when none accepts it.</summary>
