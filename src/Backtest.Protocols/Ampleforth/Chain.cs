@@ -2,12 +2,20 @@ namespace Backtest.Protocols.Ampleforth;
 
 /// <summary>
 /// The shared context the contracts run in: the block timestamp (<see cref="Now"/>, unix
-/// seconds) and the address book. Every contract, holder and tranche is an account id; token
-/// ledgers key balances by account id, so a holder is just an id plus a label for messages.
+/// seconds), the address book, and the transaction journal. Every contract, holder and tranche
+/// is an account id; token ledgers key balances by account id.
 /// </summary>
+/// <remarks>
+/// A contract call that reverts leaves no trace, as on chain: every public operation runs inside
+/// <see cref="Atomic{T}"/>, every state change records how to undo itself with
+/// <see cref="Record"/>, and a <see cref="ProtocolException"/> (or any other exception) escaping
+/// the outermost call undoes everything that call changed before it propagates.
+/// </remarks>
 public sealed class Chain
 {
     private readonly List<string> _labels = [];
+    private readonly List<Action> _undo = [];
+    private int _depth;
 
     /// <summary>A chain whose clock starts at <paramref name="startTimestamp"/> (unix seconds).</summary>
     public Chain(long startTimestamp)
@@ -42,4 +50,81 @@ public sealed class Chain
     /// <summary>The label an account was created with.</summary>
     public string Label(int account) =>
         account >= 0 && account < _labels.Count ? _labels[account] : $"#{account}";
+
+    /// <summary>Runs a contract call as one transaction: if it throws, every recorded change is undone.</summary>
+    public T Atomic<T>(Func<T> call)
+    {
+        int mark = _undo.Count;
+        _depth++;
+        try
+        {
+            return call();
+        }
+        catch
+        {
+            Rollback(mark);
+            throw;
+        }
+        finally
+        {
+            _depth--;
+            if (_depth == 0)
+            {
+                _undo.Clear();
+            }
+        }
+    }
+
+    /// <summary>Runs a contract call without a result as one transaction.</summary>
+    public void Atomic(Action call) => Atomic(() =>
+    {
+        call();
+        return true;
+    });
+
+    /// <summary>Records how to undo a state change; outside a transaction there is nothing to roll back to.</summary>
+    public void Record(Action undo)
+    {
+        if (_depth > 0)
+        {
+            _undo.Add(undo);
+        }
+    }
+
+    /// <summary>Records the current contents of a list so a rollback restores them.</summary>
+    public void RecordList<T>(List<T> list)
+    {
+        if (_depth > 0)
+        {
+            var copy = list.ToArray();
+            _undo.Add(() =>
+            {
+                list.Clear();
+                list.AddRange(copy);
+            });
+        }
+    }
+
+    private void Rollback(int mark)
+    {
+        for (int i = _undo.Count - 1; i >= mark; i--)
+        {
+            _undo[i]();
+        }
+
+        _undo.RemoveRange(mark, _undo.Count - mark);
+    }
+}
+
+/// <summary>A contract storage slot whose writes are journaled on the chain, so a reverted call restores it.</summary>
+public sealed class Journaled<T>(Chain chain, T initial)
+{
+    public T Value { get; private set; } = initial;
+
+    public void Set(T value)
+    {
+        T old = Value;
+        chain.Record(() => Value = old);
+        Value = value;
+    }
 }

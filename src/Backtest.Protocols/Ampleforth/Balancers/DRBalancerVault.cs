@@ -43,6 +43,7 @@ public sealed class DRBalancerVault
     public static readonly Int128 NoteOne = (Int128)1_000_000_000 * 1_000_000_000;
 
     private readonly Chain _chain;
+    private readonly Journaled<long> _lastRebalanceTimestampSec;
 
     public DRBalancerVault(Chain chain, RolloverVault rolloverVault, DRBalancerConfig? config = null)
     {
@@ -50,7 +51,8 @@ public sealed class DRBalancerVault
         RolloverVault = rolloverVault;
         Config = config ?? new DRBalancerConfig();
         Account = chain.CreateAccount("drBalancer");
-        Notes = new TokenLedger<Int128>("DR-BAL");
+        Notes = new TokenLedger<Int128>(chain, "DR-BAL");
+        _lastRebalanceTimestampSec = new Journaled<long>(chain, 0);
     }
 
     public RolloverVault RolloverVault { get; }
@@ -65,7 +67,7 @@ public sealed class DRBalancerVault
 
     public TokenLedger<Int128> Notes { get; }
 
-    public long LastRebalanceTimestampSec { get; private set; }
+    public long LastRebalanceTimestampSec => _lastRebalanceTimestampSec.Value;
 
     /// <summary>
     /// The rebalance decision for a system DR (8 decimals): none inside the equilibrium band or
@@ -114,7 +116,9 @@ public sealed class DRBalancerVault
     /// Deposits up to the given AMPL and perps: any ratio at first (notes = both amounts at 18
     /// decimals), afterwards in the vault's current proportion. Returns the notes minted.
     /// </summary>
-    public Int128 Deposit(int caller, long underlyingAmtMax, long perpAmtMax)
+    public Int128 Deposit(int caller, long underlyingAmtMax, long perpAmtMax) => _chain.Atomic(() => DepositCore(caller, underlyingAmtMax, perpAmtMax));
+
+    private Int128 DepositCore(int caller, long underlyingAmtMax, long perpAmtMax)
     {
         Int128 supply = Notes.TotalSupply;
         long underlyingIn;
@@ -167,7 +171,9 @@ public sealed class DRBalancerVault
     }
 
     /// <summary>Burns notes for their pro-rata AMPL and perps (rounded down).</summary>
-    public (long Underlying, long Perps) Redeem(int caller, Int128 notes)
+    public (long Underlying, long Perps) Redeem(int caller, Int128 notes) => _chain.Atomic(() => RedeemCore(caller, notes));
+
+    private (long Underlying, long Perps) RedeemCore(int caller, Int128 notes)
     {
         Int128 supply = Notes.TotalSupply;
         if (notes <= 0 || supply <= 0)
@@ -192,7 +198,9 @@ public sealed class DRBalancerVault
     /// Rebalances once per interval: swaps the computed amount through the rollover vault and
     /// reverts (SlippageTooHigh) when the swap returns less than (1 − maxSwapFeePerc) of the value in.
     /// </summary>
-    public DRRebalance Rebalance()
+    public DRRebalance Rebalance() => _chain.Atomic(() => RebalanceCore());
+
+    private DRRebalance RebalanceCore()
     {
         if (_chain.Now < LastRebalanceTimestampSec + Config.RebalanceFreqSec)
         {
@@ -202,7 +210,7 @@ public sealed class DRBalancerVault
         long perpTVL = Perp.GetTVL();
         long perpSupply = Perp.TotalSupply;
         var decision = ComputeRebalanceAmount(Config, RolloverVault.DeviationRatio(), perpTVL, perpSupply, Perp.Token.BalanceOf(Account), Underlying.BalanceOf(Account));
-        LastRebalanceTimestampSec = _chain.Now;
+        _lastRebalanceTimestampSec.Set(_chain.Now);
         if (decision.UnderlyingAmt <= 0)
         {
             return decision;
@@ -220,7 +228,13 @@ public sealed class DRBalancerVault
             valueOut = RolloverVault.SwapPerpsForUnderlying(Account, perpIn);
         }
 
-        Int128 feePerc = NoteOne - Fixed.MulDiv((Int128)valueOut, NoteOne, decision.UnderlyingAmt, Rounding.Floor);
+        Int128 retained = Fixed.MulDiv((Int128)valueOut, NoteOne, decision.UnderlyingAmt, Rounding.Floor);
+        if (retained > NoteOne)
+        {
+            throw new BalancerException("drBalancer", BalancerException.UnacceptableSwap, $"swap returned {valueOut} for {decision.UnderlyingAmt}: 1 - out/in underflows");
+        }
+
+        Int128 feePerc = NoteOne - retained;
         if (feePerc > Config.MaxSwapFeePerc)
         {
             throw new BalancerException("drBalancer", BalancerException.SlippageTooHigh, $"swap fee {feePerc} > {Config.MaxSwapFeePerc}");

@@ -39,7 +39,10 @@ public sealed class BondController
 
     private readonly Chain _chain;
     private readonly Tranche[] _tranches;
-    private UInt256 _lastScaledCollateralBalance;
+    private readonly Journaled<UInt256> _lastScaledCollateralBalance;
+    private readonly Journaled<bool> _isMature;
+    private readonly Journaled<long> _totalDebt;
+    private readonly Journaled<long> _feeBps;
 
     public BondController(
         Chain chain,
@@ -67,6 +70,10 @@ public sealed class BondController
         }
 
         _chain = chain;
+        _lastScaledCollateralBalance = new Journaled<UInt256>(chain, UInt256.Zero);
+        _isMature = new Journaled<bool>(chain, false);
+        _totalDebt = new Journaled<long>(chain, 0);
+        _feeBps = new Journaled<long>(chain, 0);
         Collateral = collateral;
         Owner = owner;
         Version = version;
@@ -79,7 +86,7 @@ public sealed class BondController
         _tranches = new Tranche[trancheRatios.Count];
         for (int i = 0; i < trancheRatios.Count; i++)
         {
-            _tranches[i] = new Tranche(this, i, trancheRatios[i], chain.CreateAccount($"{Name}/tranche{i}"));
+            _tranches[i] = new Tranche(chain, this, i, trancheRatios[i], chain.CreateAccount($"{Name}/tranche{i}"));
         }
     }
 
@@ -101,13 +108,13 @@ public sealed class BondController
 
     public long MaturityDate { get; }
 
-    public bool IsMature { get; private set; }
+    public bool IsMature => _isMature.Value;
 
     /// <summary>D: the sum of the tranche supplies.</summary>
-    public long TotalDebt { get; private set; }
+    public long TotalDebt => _totalDebt.Value;
 
     /// <summary>The deposit fee in basis points, minted as tranche tokens to the bond itself.</summary>
-    public long FeeBps { get; private set; }
+    public long FeeBps => _feeBps.Value;
 
     public int TrancheCount { get; }
 
@@ -124,7 +131,9 @@ public sealed class BondController
     public long SecondsToMaturity => MaturityDate > _chain.Now ? MaturityDate - _chain.Now : 0;
 
     /// <summary>Sets the deposit fee (owner only, before maturity, at most 50 bps).</summary>
-    public void SetFee(int caller, long feeBps)
+    public void SetFee(int caller, long feeBps) => _chain.Atomic(() => SetFeeCore(caller, feeBps));
+
+    private void SetFeeCore(int caller, long feeBps)
     {
         RequireOwner(caller, "setFee");
         if (IsMature)
@@ -137,7 +146,7 @@ public sealed class BondController
             throw new BondException(BondException.InvalidFee, $"{feeBps} bps > {MaxFeeBps}");
         }
 
-        FeeBps = feeBps;
+        _feeBps.Set(feeBps);
     }
 
     /// <summary>
@@ -145,7 +154,9 @@ public sealed class BondController
     /// tranche amount·ratio/1000, scaled by D/C when the bond already holds collateral (so a
     /// deposit neither dilutes nor gains). Returns the tranche amounts the caller received.
     /// </summary>
-    public long[] Deposit(int caller, long amount)
+    public long[] Deposit(int caller, long amount) => _chain.Atomic(() => DepositCore(caller, amount));
+
+    private long[] DepositCore(int caller, long amount)
     {
         SkimExtraneousCollateral();
         if (amount <= 0)
@@ -184,7 +195,7 @@ public sealed class BondController
             newDebt = Fixed.Add(newDebt, value);
         }
 
-        TotalDebt = Fixed.Add(TotalDebt, newDebt);
+        _totalDebt.Set(Fixed.Add(TotalDebt, newDebt));
         Collateral.Transfer(caller, Account, amount);
         var received = new long[TrancheCount];
         for (int i = 0; i < TrancheCount; i++)
@@ -209,7 +220,9 @@ public sealed class BondController
     /// tranche but the last receives min(its supply, remaining collateral) in order of seniority,
     /// the last tranche the rest; fee tranches the bond holds are redeemed to the owner.
     /// </summary>
-    public void Mature(int caller)
+    public void Mature(int caller) => _chain.Atomic(() => MatureCore(caller));
+
+    private void MatureCore(int caller)
     {
         SkimExtraneousCollateral();
         if (IsMature)
@@ -222,7 +235,7 @@ public sealed class BondController
             throw new BondException(BondException.InvalidCallToMature, $"{Name}: matures at {MaturityDate}, now {_chain.Now}");
         }
 
-        IsMature = true;
+        _isMature.Set(true);
         long collateralBalance = CollateralBalance;
         for (int i = 0; i < TrancheCount - 1 && collateralBalance > 0; i++)
         {
@@ -247,7 +260,9 @@ public sealed class BondController
     /// Redeems <paramref name="amount"/> of a matured tranche for its share of the collateral the
     /// tranche received at maturity (collateral·amount/supply, rounded down). Returns the collateral paid.
     /// </summary>
-    public long RedeemMature(int caller, Tranche tranche, long amount)
+    public long RedeemMature(int caller, Tranche tranche, long amount) => _chain.Atomic(() => RedeemMatureCore(caller, tranche, amount));
+
+    private long RedeemMatureCore(int caller, Tranche tranche, long amount)
     {
         if (!IsMature)
         {
@@ -260,7 +275,7 @@ public sealed class BondController
         }
 
         long paid = tranche.Redeem(caller, caller, amount);
-        TotalDebt = Fixed.Sub(TotalDebt, amount);
+        _totalDebt.Set(Fixed.Sub(TotalDebt, amount));
         return paid;
     }
 
@@ -269,7 +284,9 @@ public sealed class BondController
     /// (amountᵢ·1000/total == ratioᵢ in integers); pays total·C/D rounded down and burns them.
     /// Returns the collateral paid.
     /// </summary>
-    public long Redeem(int caller, IReadOnlyList<long> amounts)
+    public long Redeem(int caller, IReadOnlyList<long> amounts) => _chain.Atomic(() => RedeemCore(caller, amounts));
+
+    private long RedeemCore(int caller, IReadOnlyList<long> amounts)
     {
         SkimExtraneousCollateral();
         if (IsMature)
@@ -307,7 +324,7 @@ public sealed class BondController
         }
 
         long returnAmount = Fixed.MulDiv(total, CollateralBalance, TotalDebt, Rounding.Floor);
-        TotalDebt -= total;
+        _totalDebt.Set(TotalDebt - total);
         Collateral.Transfer(Account, caller, returnAmount);
         EnforceMinimumValidDebt();
         RecordScaledCollateralBalance();
@@ -357,7 +374,7 @@ public sealed class BondController
         }
 
         BigInteger scaled = Collateral.ScaledBalanceOf(Account).ToBigInteger();
-        BigInteger last = _lastScaledCollateralBalance.ToBigInteger();
+        BigInteger last = _lastScaledCollateralBalance.Value.ToBigInteger();
         if (scaled > last)
         {
             long balance = CollateralBalance;
@@ -370,7 +387,7 @@ public sealed class BondController
     {
         if (Version == BondControllerVersion.MinimumValidDebt2023)
         {
-            _lastScaledCollateralBalance = Collateral.ScaledBalanceOf(Account);
+            _lastScaledCollateralBalance.Set(Collateral.ScaledBalanceOf(Account));
         }
     }
 }

@@ -39,6 +39,8 @@ public sealed class BondIssuer
     private readonly List<BondController> _issued = [];
     private readonly List<BondController> _active = [];
 
+    private readonly Journaled<long> _lastIssueWindowTimestamp;
+
     public BondIssuer(Chain chain, AmplToken collateral, BondIssuerConfig config)
     {
         if (config.TrancheRatios.Sum() != BondController.TrancheRatioGranularity)
@@ -47,6 +49,7 @@ public sealed class BondIssuer
         }
 
         _chain = chain;
+        _lastIssueWindowTimestamp = new Journaled<long>(chain, 0);
         Collateral = collateral;
         Config = config;
         Account = chain.CreateAccount("bondIssuer");
@@ -60,12 +63,14 @@ public sealed class BondIssuer
     public int Account { get; }
 
     /// <summary>The start of the issue window of the last issue.</summary>
-    public long LastIssueWindowTimestamp { get; private set; }
+    public long LastIssueWindowTimestamp => _lastIssueWindowTimestamp.Value;
 
     public IReadOnlyList<BondController> IssuedBonds => _issued;
 
     /// <summary>Issues a bond if the interval has passed since the last issue window; otherwise nothing.</summary>
-    public void Issue()
+    public void Issue() => _chain.Atomic(IssueCore);
+
+    private void IssueCore()
     {
         long now = _chain.Now;
         if (now < LastIssueWindowTimestamp + Config.MinIssueTimeIntervalSec)
@@ -73,23 +78,28 @@ public sealed class BondIssuer
             return;
         }
 
-        LastIssueWindowTimestamp = now - ((now - Config.IssueWindowOffsetSec) % Config.MinIssueTimeIntervalSec);
+        _lastIssueWindowTimestamp.Set(now - ((now - Config.IssueWindowOffsetSec) % Config.MinIssueTimeIntervalSec));
         long maturity = LastIssueWindowTimestamp + Config.MaxMaturityDuration;
         var bond = new BondController(_chain, Collateral, Account, Config.TrancheRatios, maturity, Config.BondVersion, name: $"bond{_issued.Count}@{maturity}");
+        _chain.RecordList(_issued);
+        _chain.RecordList(_active);
         _issued.Add(bond);
         _active.Add(bond);
     }
 
     /// <summary>Issues if due, then returns the most recently issued bond.</summary>
-    public BondController GetLatestBond()
+    public BondController GetLatestBond() => _chain.Atomic(() =>
     {
-        Issue();
+        IssueCore();
         return _issued[^1];
-    }
+    });
 
     /// <summary>Matures every active bond past its maturity date; reverts when none is due.</summary>
-    public void MatureActive()
+    public void MatureActive() => _chain.Atomic(MatureActiveCore);
+
+    private void MatureActiveCore()
     {
+        _chain.RecordList(_active);
         bool any = false;
         for (int i = _active.Count - 1; i >= 0; i--)
         {

@@ -10,13 +10,13 @@ namespace Backtest.Protocols.Ampleforth.Bonds;
 /// </summary>
 public sealed class Tranche
 {
-    internal Tranche(BondController bond, int index, int ratio, int account)
+    internal Tranche(Chain chain, BondController bond, int index, int ratio, int account)
     {
         Bond = bond;
         Index = index;
         Ratio = ratio;
         Account = account;
-        Token = new TokenLedger<long>($"{bond.Name}-{(index == bond.TrancheCount - 1 ? 'Z' : (char)('A' + index))}");
+        Token = new TokenLedger<long>(chain, $"{bond.Name}-{(index == bond.TrancheCount - 1 ? 'Z' : (char)('A' + index))}");
     }
 
     /// <summary>The parent bond.</summary>

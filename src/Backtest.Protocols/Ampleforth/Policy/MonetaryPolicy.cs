@@ -129,9 +129,6 @@ public sealed class MonetaryPolicy
             throw new MonetaryPolicyException(MonetaryPolicyException.RebaseTooSoon, $"last rebase at {LastRebaseTimestampSec}, now {now}");
         }
 
-        LastRebaseTimestampSec = now - (now % p.MinRebaseTimeIntervalSec) + p.RebaseWindowOffsetSec;
-        Epoch++;
-
         bool valid = market.Valid && target.Valid;
         if (!valid && p.InvalidOracle == InvalidOracleRule.Revert)
         {
@@ -146,8 +143,11 @@ public sealed class MonetaryPolicy
             throw new Backtest.Numerics.FixedPointOverflowException("MonetaryPolicy.Rebase", token.TotalSupply, delta);
         }
 
+        // The token rebase is the only step that can still revert, so it runs before the policy's own state changes.
         long applied = (long)delta;
         long supplyAfter = token.Rebase(applied);
+        LastRebaseTimestampSec = now - (now % p.MinRebaseTimeIntervalSec) + p.RebaseWindowOffsetSec;
+        Epoch++;
         return new RebaseOutcome(Epoch, rate, targetRate, applied, supplyAfter);
     }
 }

@@ -39,6 +39,7 @@ public sealed class PerpetualTranche
     private readonly Chain _chain;
     private readonly List<Tranche> _reserveTranches = [];
     private readonly Dictionary<Tranche, long> _mintedSupplyPerTranche = [];
+    private readonly Journaled<BondController?> _depositBond;
     private SpotFeePolicy _feePolicy;
 
     public PerpetualTranche(Chain chain, AmplToken underlying, BondIssuer issuer, SpotFeePolicy feePolicy, SpotVersion version)
@@ -50,7 +51,8 @@ public sealed class PerpetualTranche
         _feePolicy = feePolicy;
         Version = version;
         Account = chain.CreateAccount("perp");
-        Token = new TokenLedger<long>("SPOT");
+        Token = new TokenLedger<long>(chain, "SPOT");
+        _depositBond = new Journaled<BondController?>(chain, null);
         if (version == SpotVersion.V5)
         {
             MinTrancheMaturitySec = 7 * 86_400;
@@ -92,7 +94,7 @@ public sealed class PerpetualTranche
     public bool Paused { get; private set; }
 
     /// <summary>The bond whose senior tranche mints perps.</summary>
-    public BondController? DepositBond { get; private set; }
+    public BondController? DepositBond => _depositBond.Value;
 
     /// <summary>A tranche with at most this many seconds left is up for rollover (v5 default 7 days).</summary>
     public long MinTrancheMaturitySec { get; private set; }
@@ -168,7 +170,9 @@ public sealed class PerpetualTranche
     /// issuer's latest bond as the deposit bond if acceptable, and matures and redeems every
     /// reserve tranche whose bond has reached maturity, walking the reserve from the end.
     /// </summary>
-    public void UpdateState()
+    public void UpdateState() => _chain.Atomic(() => UpdateStateCore());
+
+    private void UpdateStateCore()
     {
         if (Paused)
         {
@@ -178,7 +182,7 @@ public sealed class PerpetualTranche
         var newBond = Issuer.GetLatestBond();
         if (newBond != DepositBond && IsValidDepositBond(newBond))
         {
-            DepositBond = newBond;
+            _depositBond.Set(newBond);
         }
 
         for (int i = _reserveTranches.Count - 1; i >= 0; i--)
@@ -201,13 +205,17 @@ public sealed class PerpetualTranche
     }
 
     /// <summary>The reserve's value in underlying base units (rounded up per tranche in v3+).</summary>
-    public long GetTVL()
+    public long GetTVL() => _chain.Atomic(() => GetTVLCore());
+
+    private long GetTVLCore()
     {
         UpdateState();
         return ReserveValue();
     }
 
-    public BondController GetDepositBond()
+    public BondController GetDepositBond() => _chain.Atomic(() => GetDepositBondCore());
+
+    private BondController GetDepositBondCore()
     {
         UpdateState();
         return DepositBond ?? throw new PerpException(PerpException.UnexpectedAsset, "no deposit bond yet");
@@ -219,7 +227,9 @@ public sealed class PerpetualTranche
     public int GetDepositTrancheRatio() => GetDepositBond().Senior.Ratio;
 
     /// <summary>AMPL first (when held), then the tranches up for rollover, in reserve order.</summary>
-    public IReadOnlyList<ReserveToken> GetReserveTokensUpForRollover()
+    public IReadOnlyList<ReserveToken> GetReserveTokensUpForRollover() => _chain.Atomic(() => GetReserveTokensUpForRolloverCore());
+
+    private IReadOnlyList<ReserveToken> GetReserveTokensUpForRolloverCore()
     {
         UpdateState();
         var tokens = new List<ReserveToken>();
@@ -240,7 +250,9 @@ public sealed class PerpetualTranche
     }
 
     /// <summary>The perps minted to the caller for a deposit (fees deducted), without changing state beyond the state update.</summary>
-    public long ComputeMintAmt(int caller, Tranche trancheIn, long trancheInAmt)
+    public long ComputeMintAmt(int caller, Tranche trancheIn, long trancheInAmt) => _chain.Atomic(() => ComputeMintAmtCore(caller, trancheIn, trancheInAmt));
+
+    private long ComputeMintAmtCore(int caller, Tranche trancheIn, long trancheInAmt)
     {
         UpdateState();
         if (!IsDepositTranche(trancheIn))
@@ -255,7 +267,9 @@ public sealed class PerpetualTranche
     /// Mints perps for senior tranches of the deposit bond: valueIn·supply/TVL (or valueIn when
     /// the supply is zero), less the version's mint fee. Returns the perps the caller received.
     /// </summary>
-    public long Deposit(int caller, Tranche trancheIn, long trancheInAmt)
+    public long Deposit(int caller, Tranche trancheIn, long trancheInAmt) => _chain.Atomic(() => DepositCore(caller, trancheIn, trancheInAmt));
+
+    private long DepositCore(int caller, Tranche trancheIn, long trancheInAmt)
     {
         UpdateState();
         RequireNotPaused();
@@ -290,7 +304,7 @@ public sealed class PerpetualTranche
 
         if (Version <= SpotVersion.V3)
         {
-            _mintedSupplyPerTranche[trancheIn] = Fixed.Add(_mintedSupplyPerTranche.GetValueOrDefault(trancheIn), mint.ToCaller);
+            SetMintedSupply(trancheIn, Fixed.Add(_mintedSupplyPerTranche.GetValueOrDefault(trancheIn), mint.ToCaller));
         }
 
         EnforceMintCaps(trancheIn);
@@ -298,7 +312,9 @@ public sealed class PerpetualTranche
     }
 
     /// <summary>The reserve amounts a redemption would pay the caller now.</summary>
-    public IReadOnlyList<TokenAmount> ComputeRedemptionAmts(int caller, long perpAmt)
+    public IReadOnlyList<TokenAmount> ComputeRedemptionAmts(int caller, long perpAmt) => _chain.Atomic(() => ComputeRedemptionAmtsCore(caller, perpAmt));
+
+    private IReadOnlyList<TokenAmount> ComputeRedemptionAmtsCore(int caller, long perpAmt)
     {
         UpdateState();
         return ComputeRedemption(caller, perpAmt).Amounts;
@@ -308,7 +324,9 @@ public sealed class PerpetualTranche
     /// Burns perps for a pro-rata share of every reserve asset (balance·p/supply, rounded down),
     /// less the version's burn fee. Returns the basket paid out (every reserve asset, in order).
     /// </summary>
-    public IReadOnlyList<TokenAmount> Redeem(int caller, long perpAmt)
+    public IReadOnlyList<TokenAmount> Redeem(int caller, long perpAmt) => _chain.Atomic(() => RedeemCore(caller, perpAmt));
+
+    private IReadOnlyList<TokenAmount> RedeemCore(int caller, long perpAmt)
     {
         UpdateState();
         RequireNotPaused();
@@ -351,7 +369,9 @@ public sealed class PerpetualTranche
     }
 
     /// <summary>The amounts a rollover would exchange now.</summary>
-    public RolloverAmounts ComputeRolloverAmt(Tranche trancheIn, ReserveToken tokenOut, long trancheInAmtAvailable)
+    public RolloverAmounts ComputeRolloverAmt(Tranche trancheIn, ReserveToken tokenOut, long trancheInAmtAvailable) => _chain.Atomic(() => ComputeRolloverAmtCore(trancheIn, tokenOut, trancheInAmtAvailable));
+
+    private RolloverAmounts ComputeRolloverAmtCore(Tranche trancheIn, ReserveToken tokenOut, long trancheInAmtAvailable)
     {
         UpdateState();
         if (!IsAcceptableRollover(trancheIn, tokenOut))
@@ -369,7 +389,9 @@ public sealed class PerpetualTranche
     /// sigmoid rollover fee; v1/v2 settle a flat fee in perps; v5 charges nothing. From v3 only
     /// the vault may roll over.
     /// </summary>
-    public RolloverAmounts Rollover(int caller, Tranche trancheIn, ReserveToken tokenOut, long trancheInAmtAvailable)
+    public RolloverAmounts Rollover(int caller, Tranche trancheIn, ReserveToken tokenOut, long trancheInAmtAvailable) => _chain.Atomic(() => RolloverCore(caller, trancheIn, tokenOut, trancheInAmtAvailable));
+
+    private RolloverAmounts RolloverCore(int caller, Tranche trancheIn, ReserveToken tokenOut, long trancheInAmtAvailable)
     {
         if (Version >= SpotVersion.V3)
         {
@@ -416,7 +438,9 @@ public sealed class PerpetualTranche
     }
 
     /// <summary>v5, vault only: sends the perps the perp holds as collected fees to <paramref name="to"/>.</summary>
-    public void ClaimFees(int caller, int to)
+    public void ClaimFees(int caller, int to) => _chain.Atomic(() => ClaimFeesCore(caller, to));
+
+    private void ClaimFeesCore(int caller, int to)
     {
         RequireV5("claimFees");
         RequireVault(caller, "claimFees");
@@ -430,7 +454,9 @@ public sealed class PerpetualTranche
     }
 
     /// <summary>v5, vault only: mints supply·p/(1 − p) perps (rounded down) to the protocol fee collector.</summary>
-    public void PayProtocolFee(int caller, int collector, long protocolSharePerc)
+    public void PayProtocolFee(int caller, int collector, long protocolSharePerc) => _chain.Atomic(() => PayProtocolFeeCore(caller, collector, protocolSharePerc));
+
+    private void PayProtocolFeeCore(int caller, int collector, long protocolSharePerc)
     {
         RequireV5("payProtocolFee");
         RequireVault(caller, "payProtocolFee");
@@ -451,7 +477,9 @@ public sealed class PerpetualTranche
     /// v5, vault only: debases perp holders by <paramref name="underlyingAmtToTransfer"/> of value by
     /// minting ceil(x·supply/(TVL − x)) perps to the vault.
     /// </summary>
-    public long RebalanceToVault(int caller, long underlyingAmtToTransfer)
+    public long RebalanceToVault(int caller, long underlyingAmtToTransfer) => _chain.Atomic(() => RebalanceToVaultCore(caller, underlyingAmtToTransfer));
+
+    private long RebalanceToVaultCore(int caller, long underlyingAmtToTransfer)
     {
         RequireV5("rebalanceToVault");
         RequireVault(caller, "rebalanceToVault");
@@ -833,6 +861,7 @@ public sealed class PerpetualTranche
         int index = _reserveTranches.IndexOf(tranche);
         if (balance > 0 && index < 0)
         {
+            _chain.RecordList(_reserveTranches);
             _reserveTranches.Add(tranche);
             if (Version == SpotVersion.V5 && ReserveCount > MaxReserveCount)
             {
@@ -841,8 +870,30 @@ public sealed class PerpetualTranche
         }
         else if (balance <= 0 && index >= 0)
         {
+            _chain.RecordList(_reserveTranches);
             _reserveTranches[index] = _reserveTranches[^1];
             _reserveTranches.RemoveAt(_reserveTranches.Count - 1);
+            SetMintedSupply(tranche, null);
+        }
+    }
+
+    private void SetMintedSupply(Tranche tranche, long? value)
+    {
+        if (_mintedSupplyPerTranche.TryGetValue(tranche, out long old))
+        {
+            _chain.Record(() => _mintedSupplyPerTranche[tranche] = old);
+        }
+        else
+        {
+            _chain.Record(() => _mintedSupplyPerTranche.Remove(tranche));
+        }
+
+        if (value is { } v)
+        {
+            _mintedSupplyPerTranche[tranche] = v;
+        }
+        else
+        {
             _mintedSupplyPerTranche.Remove(tranche);
         }
     }

@@ -33,6 +33,7 @@ public sealed class RolloverVault
 
     private readonly Chain _chain;
     private readonly List<Tranche> _deployed = [];
+    private readonly Journaled<long> _lastRebalanceTimestampSec;
 
     public RolloverVault(Chain chain, PerpetualTranche perp)
     {
@@ -45,8 +46,8 @@ public sealed class RolloverVault
         Perp = perp;
         Account = chain.CreateAccount("rolloverVault");
         Owner = chain.CreateAccount("vaultOwner");
-        Notes = new TokenLedger<Int128>("stAMPL");
-        LastRebalanceTimestampSec = chain.Now;
+        Notes = new TokenLedger<Int128>(chain, "stAMPL");
+        _lastRebalanceTimestampSec = new Journaled<long>(chain, chain.Now);
         perp.AttachVault(this);
     }
 
@@ -82,7 +83,7 @@ public sealed class RolloverVault
     /// <summary>v3/v4: AMPL kept as a share (8 decimals) of the junior capital the perp needs, perpTVL·(1000 − r)/r.</summary>
     public long ReservedSubscriptionPerc { get; set; }
 
-    public long LastRebalanceTimestampSec { get; private set; }
+    public long LastRebalanceTimestampSec => _lastRebalanceTimestampSec.Value;
 
     /// <summary>The tranches held, in the contract's set order.</summary>
     public IReadOnlyList<Tranche> Deployed => _deployed;
@@ -92,9 +93,9 @@ public sealed class RolloverVault
     public void Unpause() => Paused = false;
 
     /// <summary>The keeper's pauseRebalance: no rebalance until <see cref="UnpauseRebalance"/>.</summary>
-    public void PauseRebalance() => LastRebalanceTimestampSec = long.MaxValue / 2;
+    public void PauseRebalance() => _lastRebalanceTimestampSec.Set(long.MaxValue / 2);
 
-    public void UnpauseRebalance() => LastRebalanceTimestampSec = _chain.Now;
+    public void UnpauseRebalance() => _lastRebalanceTimestampSec.Set(_chain.Now);
 
     /// <summary>
     /// The vault's value in underlying base units: its AMPL plus each tranche (above dust in v5)
@@ -116,14 +117,18 @@ public sealed class RolloverVault
     }
 
     /// <summary>Perp TVL (after the perp's state update) and vault TVL.</summary>
-    public SystemTvl QuerySystemTvl()
+    public SystemTvl QuerySystemTvl() => _chain.Atomic(() => QuerySystemTvlCore());
+
+    private SystemTvl QuerySystemTvlCore()
     {
         long perpTVL = Perp.GetTVL();
         return new SystemTvl(perpTVL, GetTVL());
     }
 
     /// <summary>The system deviation ratio at 8 decimals (v5 system ratio; v3/v4 subscription ratio).</summary>
-    public Int128 DeviationRatio()
+    public Int128 DeviationRatio() => _chain.Atomic(() => DeviationRatioCore());
+
+    private Int128 DeviationRatioCore()
     {
         var s = QuerySystemTvl();
         return Version switch
@@ -148,7 +153,9 @@ public sealed class RolloverVault
     /// Deposits AMPL for notes, less the version's mint fee (v5: the average of the up-curve over
     /// the DR rise). Returns the notes minted (v5 returns 0 where earlier versions revert).
     /// </summary>
-    public Int128 Deposit(int caller, long underlyingAmtIn)
+    public Int128 Deposit(int caller, long underlyingAmtIn) => _chain.Atomic(() => DepositCore(caller, underlyingAmtIn));
+
+    private Int128 DepositCore(int caller, long underlyingAmtIn)
     {
         RequireNotPaused();
         Int128 feePerc = 0;
@@ -211,7 +218,9 @@ public sealed class RolloverVault
     /// Burns notes for a pro-rata basket of AMPL, juniors and any seniors, less the version's burn
     /// fee (v5: the average of the down-curve over the DR fall). Returns the basket.
     /// </summary>
-    public IReadOnlyList<TokenAmount> Redeem(int caller, Int128 notes)
+    public IReadOnlyList<TokenAmount> Redeem(int caller, Int128 notes) => _chain.Atomic(() => RedeemCore(caller, notes));
+
+    private IReadOnlyList<TokenAmount> RedeemCore(int caller, Int128 notes)
     {
         RequireNotPaused();
         if (notes <= 0 || notes > Notes.TotalSupply)
@@ -250,7 +259,9 @@ public sealed class RolloverVault
     /// tranche with held juniors at once), then melds leftover seniors. Reverts with
     /// InsufficientDeployment when too little is usable or nothing rolls over.
     /// </summary>
-    public void Deploy()
+    public void Deploy() => _chain.Atomic(() => DeployCore());
+
+    private void DeployCore()
     {
         RequireNotPaused();
         if (Version is SpotVersion.V3 or SpotVersion.V4 && V3Policy.VaultDeploymentFee > 0)
@@ -274,7 +285,9 @@ public sealed class RolloverVault
     }
 
     /// <summary>Redeems matured tranches and ratio-matched immature pairs for AMPL.</summary>
-    public void Recover()
+    public void Recover() => _chain.Atomic(() => RecoverCore());
+
+    private void RecoverCore()
     {
         RequireNotPaused();
         int count = _deployed.Count;
@@ -305,7 +318,9 @@ public sealed class RolloverVault
     }
 
     /// <summary>Recovers one asset: a held tranche (with its sibling if immature), or the vault's perps (melded).</summary>
-    public void Recover(ReserveToken token)
+    public void Recover(ReserveToken token) => _chain.Atomic(() => RecoverCore(token));
+
+    private void RecoverCore(ReserveToken token)
     {
         RequireNotPaused();
         if (!token.IsUnderlying && _deployed.Contains(token.Tranche!))
@@ -318,20 +333,26 @@ public sealed class RolloverVault
     }
 
     /// <summary>recover(perp): redeems the perps the vault holds and melds the tranches received.</summary>
-    public void RecoverPerps()
+    public void RecoverPerps() => _chain.Atomic(() => RecoverPerpsCore());
+
+    private void RecoverPerpsCore()
     {
         RequireNotPaused();
         MeldPerps();
     }
 
-    public void RecoverAndRedeploy()
+    public void RecoverAndRedeploy() => _chain.Atomic(() => RecoverAndRedeployCore());
+
+    private void RecoverAndRedeployCore()
     {
         Recover();
         Deploy();
     }
 
     /// <summary>The perps a swap of AMPL would pay and the system TVL it priced against.</summary>
-    public (long PerpAmtOut, long PerpFeeToBurn, SystemTvl Tvl) ComputeUnderlyingToPerpSwapAmt(long underlyingAmtIn)
+    public (long PerpAmtOut, long PerpFeeToBurn, SystemTvl Tvl) ComputeUnderlyingToPerpSwapAmt(long underlyingAmtIn) => _chain.Atomic(() => ComputeUnderlyingToPerpSwapAmtCore(underlyingAmtIn));
+
+    private (long PerpAmtOut, long PerpFeeToBurn, SystemTvl Tvl) ComputeUnderlyingToPerpSwapAmtCore(long underlyingAmtIn)
     {
         RequireSwaps();
         var s = QuerySystemTvl();
@@ -353,7 +374,9 @@ public sealed class RolloverVault
     /// a protocol caller), keeping the juniors. Reverts when the vault's AMPL falls to or below the
     /// reserved balance.
     /// </summary>
-    public long SwapUnderlyingForPerps(int caller, long underlyingAmtIn)
+    public long SwapUnderlyingForPerps(int caller, long underlyingAmtIn) => _chain.Atomic(() => SwapUnderlyingForPerpsCore(caller, underlyingAmtIn));
+
+    private long SwapUnderlyingForPerpsCore(int caller, long underlyingAmtIn)
     {
         RequireNotPaused();
         long balancePre = Underlying.BalanceOf(Account);
@@ -391,11 +414,18 @@ public sealed class RolloverVault
     }
 
     /// <summary>The AMPL a swap of perps would pay and the system TVL it priced against.</summary>
-    public (long UnderlyingAmtOut, long PerpFeeToBurn, SystemTvl Tvl) ComputePerpToUnderlyingSwapAmt(long perpAmtIn)
+    public (long UnderlyingAmtOut, long PerpFeeToBurn, SystemTvl Tvl) ComputePerpToUnderlyingSwapAmt(long perpAmtIn) => _chain.Atomic(() => ComputePerpToUnderlyingSwapAmtCore(perpAmtIn));
+
+    private (long UnderlyingAmtOut, long PerpFeeToBurn, SystemTvl Tvl) ComputePerpToUnderlyingSwapAmtCore(long perpAmtIn)
     {
         RequireSwaps();
         var s = QuerySystemTvl();
         long underlyingAmtOut = Fixed.MulDiv(perpAmtIn, s.PerpTVL, NonZero(Perp.TotalSupply, "perp supply"), Rounding.Floor);
+        if (underlyingAmtOut > s.PerpTVL)
+        {
+            throw new RolloverVaultException(RolloverVaultException.ArithmeticUnderflow, $"{perpAmtIn} perps are worth more than the perp's TVL {s.PerpTVL}");
+        }
+
         long postPerpTVL = s.PerpTVL - underlyingAmtOut;
         if (Version == SpotVersion.V5)
         {
@@ -413,7 +443,9 @@ public sealed class RolloverVault
     /// Buys perps from the caller for AMPL: the vault redeems them and melds the seniors with its
     /// juniors. Reverts unless the vault's AMPL balance does not fall.
     /// </summary>
-    public long SwapPerpsForUnderlying(int caller, long perpAmtIn)
+    public long SwapPerpsForUnderlying(int caller, long perpAmtIn) => _chain.Atomic(() => SwapPerpsForUnderlyingCore(caller, perpAmtIn));
+
+    private long SwapPerpsForUnderlyingCore(int caller, long perpAmtIn)
     {
         RequireNotPaused();
         long balancePre = Underlying.BalanceOf(Account);
@@ -444,7 +476,9 @@ public sealed class RolloverVault
     /// v5, fee free: splits AMPL between perps and notes in the target system ratio
     /// (a/(1 + target) to the perp) and returns both.
     /// </summary>
-    public (long PerpAmt, Int128 NoteAmt) Mint2(int caller, long underlyingAmtIn)
+    public (long PerpAmt, Int128 NoteAmt) Mint2(int caller, long underlyingAmtIn) => _chain.Atomic(() => Mint2Core(caller, underlyingAmtIn));
+
+    private (long PerpAmt, Int128 NoteAmt) Mint2Core(int caller, long underlyingAmtIn)
     {
         RequireV5("mint2");
         RequireNotPaused();
@@ -464,7 +498,9 @@ public sealed class RolloverVault
     /// v5, fee free: burns perps and notes in proportion to their supplies (as many as the
     /// smaller allowance permits) and pays out both baskets, AMPL combined.
     /// </summary>
-    public Redeem2Outcome Redeem2(int caller, long perpAmtAvailable, Int128 noteAmtAvailable)
+    public Redeem2Outcome Redeem2(int caller, long perpAmtAvailable, Int128 noteAmtAvailable) => _chain.Atomic(() => Redeem2Core(caller, perpAmtAvailable, noteAmtAvailable));
+
+    private Redeem2Outcome Redeem2Core(int caller, long perpAmtAvailable, Int128 noteAmtAvailable)
     {
         RequireV5("redeem2");
         RequireNotPaused();
@@ -508,7 +544,9 @@ public sealed class RolloverVault
     /// enrichment tranches AMPL into perps and burns them), then pays the protocol share in perps
     /// and notes.
     /// </summary>
-    public void Rebalance()
+    public void Rebalance() => _chain.Atomic(() => RebalanceCore());
+
+    private void RebalanceCore()
     {
         RequireV5("rebalance");
         RequireNotPaused();
@@ -517,12 +555,14 @@ public sealed class RolloverVault
             throw new RolloverVaultException(RolloverVaultException.LastRebalanceTooRecent, $"last {LastRebalanceTimestampSec}, now {_chain.Now}, interval {V5Policy.RebalanceFreqSec}");
         }
 
-        ExecuteRebalance(null);
-        LastRebalanceTimestampSec = _chain.Now;
+        ExecuteRebalanceCore(null);
+        _lastRebalanceTimestampSec.Set(_chain.Now);
     }
 
     /// <summary>The rebalance body with the amount supplied instead of computed (the contract tests mock the policy the same way).</summary>
-    internal void ExecuteRebalance(Int128? underlyingAmtIntoPerpOverride)
+    internal void ExecuteRebalance(Int128? underlyingAmtIntoPerpOverride) => _chain.Atomic(() => ExecuteRebalanceCore(underlyingAmtIntoPerpOverride));
+
+    private void ExecuteRebalanceCore(Int128? underlyingAmtIntoPerpOverride)
     {
         Perp.ClaimFees(Account, Account);
         MeldPerps();
@@ -768,6 +808,7 @@ public sealed class RolloverVault
         int index = _deployed.IndexOf(tranche);
         if (balance > 0 && index < 0)
         {
+            _chain.RecordList(_deployed);
             _deployed.Add(tranche);
             if (_deployed.Count > MaxDeployedCount)
             {
@@ -776,6 +817,7 @@ public sealed class RolloverVault
         }
         else if (balance <= 0 && index >= 0)
         {
+            _chain.RecordList(_deployed);
             _deployed[index] = _deployed[^1];
             _deployed.RemoveAt(_deployed.Count - 1);
         }

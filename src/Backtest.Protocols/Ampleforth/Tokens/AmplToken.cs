@@ -27,10 +27,12 @@ public sealed class AmplToken
     private static readonly BigInteger TotalGonsValue = TotalGons.ToBigInteger();
 
     private readonly Dictionary<int, UInt256> _gons = [];
+    private readonly Chain _chain;
 
     /// <summary>A token with the contract's initial supply, all of it held by <paramref name="owner"/>.</summary>
-    public AmplToken(int owner)
+    public AmplToken(Chain chain, int owner)
     {
+        _chain = chain;
         TotalSupply = InitialFragmentsSupply;
         _gons[owner] = TotalGons;
         GonsPerFragment = UInt256.FromBigInteger(TotalGonsValue / TotalSupply);
@@ -85,8 +87,8 @@ public sealed class AmplToken
         }
 
         var moved = UInt256.FromBigInteger(gonValue);
-        _gons[from] = UInt256.Subtract(ScaledBalanceOf(from), moved);
-        _gons[to] = UInt256.Add(ScaledBalanceOf(to), moved);
+        SetGons(from, UInt256.Subtract(ScaledBalanceOf(from), moved));
+        SetGons(to, UInt256.Add(ScaledBalanceOf(to), moved));
     }
 
     /// <summary>
@@ -123,17 +125,38 @@ public sealed class AmplToken
             throw new FixedPointOverflowException("AmplToken.Rebase", TotalSupply, supplyDelta);
         }
 
+        long oldSupply = TotalSupply;
+        var oldRate = GonsPerFragment;
+        _chain.Record(() =>
+        {
+            TotalSupply = oldSupply;
+            GonsPerFragment = oldRate;
+        });
         TotalSupply = (long)supply;
         GonsPerFragment = UInt256.FromBigInteger(TotalGonsValue / supply);
         return TotalSupply;
     }
 
     /// <summary>A token rebased once from the initial supply to <paramref name="supply"/>, all held by <paramref name="owner"/>.</summary>
-    public static AmplToken WithSupply(int owner, long supply)
+    public static AmplToken WithSupply(Chain chain, int owner, long supply)
     {
-        var token = new AmplToken(owner);
+        var token = new AmplToken(chain, owner);
         token.Rebase(checked(supply - InitialFragmentsSupply));
         return token;
+    }
+
+    private void SetGons(int account, UInt256 value)
+    {
+        if (_gons.TryGetValue(account, out var old))
+        {
+            _chain.Record(() => _gons[account] = old);
+        }
+        else
+        {
+            _chain.Record(() => _gons.Remove(account));
+        }
+
+        _gons[account] = value;
     }
 
     private static UInt256 ComputeTotalGons()

@@ -15,9 +15,11 @@ public sealed class TokenLedger<T>
     where T : struct, IBinaryInteger<T>, ISignedNumber<T>
 {
     private readonly Dictionary<int, T> _balances = [];
+    private readonly Chain _chain;
 
-    public TokenLedger(string name)
+    public TokenLedger(Chain chain, string name)
     {
+        _chain = chain;
         Name = name;
     }
 
@@ -35,8 +37,8 @@ public sealed class TokenLedger<T>
     public void Mint(int to, T amount)
     {
         RequireNonNegative(amount);
-        TotalSupply = Add(TotalSupply, amount);
-        _balances[to] = Add(BalanceOf(to), amount);
+        SetSupply(Add(TotalSupply, amount));
+        SetBalance(to, Add(BalanceOf(to), amount));
     }
 
     public void Burn(int from, T amount)
@@ -48,8 +50,8 @@ public sealed class TokenLedger<T>
             throw new Erc20Exception(Name, Erc20Exception.BurnExceedsBalance, $"burn {amount} from #{from} holding {balance}");
         }
 
-        _balances[from] = balance - amount;
-        TotalSupply -= amount;
+        SetBalance(from, balance - amount);
+        SetSupply(TotalSupply - amount);
     }
 
     public void Transfer(int from, int to, T amount)
@@ -61,8 +63,29 @@ public sealed class TokenLedger<T>
             throw new Erc20Exception(Name, Erc20Exception.TransferExceedsBalance, $"transfer {amount} from #{from} holding {balance}");
         }
 
-        _balances[from] = balance - amount;
-        _balances[to] = Add(BalanceOf(to), amount);
+        SetBalance(from, balance - amount);
+        SetBalance(to, Add(BalanceOf(to), amount));
+    }
+
+    private void SetBalance(int account, T value)
+    {
+        if (_balances.TryGetValue(account, out var old))
+        {
+            _chain.Record(() => _balances[account] = old);
+        }
+        else
+        {
+            _chain.Record(() => _balances.Remove(account));
+        }
+
+        _balances[account] = value;
+    }
+
+    private void SetSupply(T value)
+    {
+        T old = TotalSupply;
+        _chain.Record(() => TotalSupply = old);
+        TotalSupply = value;
     }
 
     private void RequireNonNegative(T amount)

@@ -22,7 +22,7 @@ internal static class BondScenario
         int admin = chain.CreateAccount("admin");
         int user = chain.CreateAccount("user");
         int other = chain.CreateAccount("other");
-        var ampl = new AmplToken(treasury);
+        var ampl = new AmplToken(chain, treasury);
         ampl.Transfer(treasury, user, 1_000_000 * Fixed.One);
         ampl.Transfer(treasury, other, 1_000_000 * Fixed.One);
         var bond = new BondController(chain, ampl, admin, ratios, chain.Now + 86_400, BondControllerVersion.MinimumValidDebt2023);

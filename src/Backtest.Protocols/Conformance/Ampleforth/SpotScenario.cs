@@ -37,7 +37,7 @@ internal sealed class SpotScenario
         Treasury = Chain.CreateAccount("treasury");
         Deployer = Chain.CreateAccount("deployer");
         OtherUser = Chain.CreateAccount("otherUser");
-        Ampl = new AmplToken(Treasury);
+        Ampl = new AmplToken(Chain, Treasury);
         Issuer = new BondIssuer(Chain, Ampl, issuerConfig);
         Perp = new PerpetualTranche(Chain, Ampl, Issuer, feePolicy, version);
         if (version >= SpotVersion.V2)
