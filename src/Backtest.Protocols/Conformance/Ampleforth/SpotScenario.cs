@@ -66,6 +66,13 @@ internal sealed class SpotScenario
 
     public RolloverVault RequireVault => Vault ?? throw new InvalidOperationException("this scenario has no vault");
 
+    /// <summary>Gives the other user <paramref name="amount"/> AMPL and returns its account.</summary>
+    public int OtherUserFunded(long amount)
+    {
+        Ampl.Transfer(Treasury, OtherUser, amount);
+        return OtherUser;
+    }
+
     /// <summary>advancePerpQueue: moves time and pokes the perp.</summary>
     public void AdvancePerpQueue(long seconds)
     {
