@@ -514,6 +514,12 @@ public sealed class RolloverVault
             perpAmt = Fixed.ToInt64(Fixed.MulDiv((Int128)perpSupply, noteAmtAvailable, noteSupply, Rounding.Floor), "redeem2 perp amount");
         }
 
+        if (perpAmt <= 0)
+        {
+            // perp.redeem(0) returns an empty basket and the contract's perpTokens[0] then panics.
+            throw new RolloverVaultException(RolloverVaultException.UnacceptableRedemption, $"redeem2 of {perpAmt} perps indexes an empty basket");
+        }
+
         var vaultTokens = ComputeRedemptionAmts(noteAmt, 0);
         Notes.Burn(caller, noteAmt);
         Perp.Token.Transfer(caller, Account, perpAmt);
