@@ -105,6 +105,25 @@ public sealed class Chain
         }
     }
 
+    /// <summary>Records the current entry for a key (or its absence) so a rollback restores it.</summary>
+    public void RecordEntry<TKey, TValue>(Dictionary<TKey, TValue> map, TKey key)
+        where TKey : notnull
+    {
+        if (_depth == 0)
+        {
+            return;
+        }
+
+        if (map.TryGetValue(key, out var old))
+        {
+            _undo.Add(() => map[key] = old);
+        }
+        else
+        {
+            _undo.Add(() => map.Remove(key));
+        }
+    }
+
     private void Rollback(int mark)
     {
         for (int i = _undo.Count - 1; i >= mark; i--)
@@ -126,5 +145,45 @@ public sealed class Journaled<T>(Chain chain, T initial)
         T old = Value;
         chain.Record(() => Value = old);
         Value = value;
+    }
+}
+
+/// <summary>
+/// OpenZeppelin's EnumerableSet as the perp's reserve and the vault's deployed list use it:
+/// insertion appends, removal moves the last element into the gap (which fixes the order the
+/// contracts iterate in), and every change is journaled.
+/// </summary>
+public sealed class JournaledSet<T>(Chain chain)
+    where T : class
+{
+    private readonly List<T> _items = [];
+
+    public int Count => _items.Count;
+
+    public IReadOnlyList<T> Items => _items;
+
+    public T this[int index] => _items[index];
+
+    public bool Contains(T item) => _items.Contains(item);
+
+    /// <summary>Adds <paramref name="item"/> when <paramref name="present"/> and it is absent, removes it when not present and held; returns whether it added.</summary>
+    public bool Sync(T item, bool present)
+    {
+        int index = _items.IndexOf(item);
+        if (present && index < 0)
+        {
+            chain.RecordList(_items);
+            _items.Add(item);
+            return true;
+        }
+
+        if (!present && index >= 0)
+        {
+            chain.RecordList(_items);
+            _items[index] = _items[^1];
+            _items.RemoveAt(_items.Count - 1);
+        }
+
+        return false;
     }
 }

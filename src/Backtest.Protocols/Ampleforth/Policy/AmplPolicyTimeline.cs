@@ -3,7 +3,7 @@ using System.Numerics;
 namespace Backtest.Protocols.Ampleforth.Policy;
 
 /// <summary>One era of the AMPL monetary policy: the parameters in force from <see cref="From"/> on.</summary>
-public sealed record AmplPolicyEra(string Name, DateTimeOffset From, PolicyParameters Parameters, string Source);
+public sealed record AmplPolicyEra(string Name, DateTimeOffset From, PolicyParameters Parameters, string Source) : IDatedEra;
 
 /// <summary>
 /// Maps a date to the monetary policy in force (shared/spec/ampleforth.md §0.1). Parameters are
@@ -11,44 +11,10 @@ public sealed record AmplPolicyEra(string Name, DateTimeOffset From, PolicyParam
 /// <c>initialize()</c> defaults; the switch dates the repositories do not record are the
 /// approximate months the spec gives, placed at the first of the month (documented per era).
 /// </summary>
-public sealed class AmplPolicyTimeline
+public sealed class AmplPolicyTimeline(IReadOnlyList<AmplPolicyEra> eras) : EraTimeline<AmplPolicyEra>(eras)
 {
-    public AmplPolicyTimeline(IReadOnlyList<AmplPolicyEra> eras)
-    {
-        if (eras.Count == 0)
-        {
-            throw new ArgumentException("a timeline needs at least one era", nameof(eras));
-        }
-
-        for (int i = 1; i < eras.Count; i++)
-        {
-            if (eras[i].From <= eras[i - 1].From)
-            {
-                throw new ArgumentException($"era '{eras[i].Name}' does not start after '{eras[i - 1].Name}'", nameof(eras));
-            }
-        }
-
-        Eras = eras;
-    }
-
-    public IReadOnlyList<AmplPolicyEra> Eras { get; }
-
     /// <summary>The mainnet history as the spec reconstructs it.</summary>
     public static AmplPolicyTimeline Mainnet { get; } = new(BuildMainnet());
-
-    /// <summary>The era in force at <paramref name="when"/>; before the first era, an error.</summary>
-    public AmplPolicyEra At(DateTimeOffset when)
-    {
-        for (int i = Eras.Count - 1; i >= 0; i--)
-        {
-            if (Eras[i].From <= when)
-            {
-                return Eras[i];
-            }
-        }
-
-        throw new ArgumentOutOfRangeException(nameof(when), when, $"before the first era ({Eras[0].From:yyyy-MM-dd})");
-    }
 
     private static List<AmplPolicyEra> BuildMainnet()
     {
@@ -85,6 +51,4 @@ public sealed class AmplPolicyTimeline
             new("two curves", Date(2025, 4, 1), twoCurves, "ampleforth-contracts 0e7f9d1 (2025-03/04, approximate)"),
         ];
     }
-
-    private static DateTimeOffset Date(int year, int month, int day) => new(year, month, day, 0, 0, 0, TimeSpan.Zero);
 }

@@ -37,7 +37,7 @@ public sealed class PerpetualTranche
     private const long UnitPrice = 100_000_000;
 
     private readonly Chain _chain;
-    private readonly List<Tranche> _reserveTranches = [];
+    private readonly JournaledSet<Tranche> _reserveTranches;
     private readonly Dictionary<Tranche, long> _mintedSupplyPerTranche = [];
     private readonly Journaled<BondController?> _depositBond;
     private SpotFeePolicy _feePolicy;
@@ -53,6 +53,7 @@ public sealed class PerpetualTranche
         Account = chain.CreateAccount("perp");
         Token = new TokenLedger<long>(chain, "SPOT");
         _depositBond = new Journaled<BondController?>(chain, null);
+        _reserveTranches = new JournaledSet<Tranche>(chain);
         if (version == SpotVersion.V5)
         {
             MinTrancheMaturitySec = 7 * 86_400;
@@ -114,7 +115,7 @@ public sealed class PerpetualTranche
     public HashSet<int> AuthorizedRollers { get; } = [];
 
     /// <summary>The reserve tranches in the contract's set order (the underlying is index 0, not listed).</summary>
-    public IReadOnlyList<Tranche> ReserveTranches => _reserveTranches;
+    public IReadOnlyList<Tranche> ReserveTranches => _reserveTranches.Items;
 
     /// <summary>The reserve count including the underlying.</summary>
     public int ReserveCount => 1 + _reserveTranches.Count;
@@ -238,7 +239,7 @@ public sealed class PerpetualTranche
             tokens.Add(ReserveToken.Underlying);
         }
 
-        foreach (var tranche in _reserveTranches)
+        foreach (var tranche in _reserveTranches.Items)
         {
             if (Version <= SpotVersion.V2 ? !IsAcceptableBondV1(tranche.Bond) : IsReadyForRollout(tranche))
             {
@@ -529,7 +530,7 @@ public sealed class PerpetualTranche
     internal long ReserveValue()
     {
         long total = Underlying.BalanceOf(Account);
-        foreach (var tranche in _reserveTranches)
+        foreach (var tranche in _reserveTranches.Items)
         {
             total = Fixed.Add(total, TrancheValue(tranche, tranche.BalanceOf(Account), Rounding.Ceiling));
         }
@@ -782,7 +783,7 @@ public sealed class PerpetualTranche
 
         long total = Underlying.BalanceOf(Account);
         long depositValue = total;
-        foreach (var tranche in _reserveTranches)
+        foreach (var tranche in _reserveTranches.Items)
         {
             long value = TrancheValue(tranche, tranche.BalanceOf(Account), Rounding.Ceiling);
             if (tranche == depositTranche || IsReadyForRollout(tranche))
@@ -837,7 +838,7 @@ public sealed class PerpetualTranche
     private IEnumerable<ReserveToken> ReserveOrder()
     {
         yield return ReserveToken.Underlying;
-        foreach (var tranche in _reserveTranches)
+        foreach (var tranche in _reserveTranches.Items)
         {
             yield return new ReserveToken(tranche);
         }
@@ -857,37 +858,22 @@ public sealed class PerpetualTranche
 
     private void SyncReserve(Tranche tranche)
     {
-        long balance = tranche.BalanceOf(Account);
-        int index = _reserveTranches.IndexOf(tranche);
-        if (balance > 0 && index < 0)
+        bool held = tranche.BalanceOf(Account) > 0;
+        bool wasIn = _reserveTranches.Contains(tranche);
+        if (_reserveTranches.Sync(tranche, held) && Version == SpotVersion.V5 && ReserveCount > MaxReserveCount)
         {
-            _chain.RecordList(_reserveTranches);
-            _reserveTranches.Add(tranche);
-            if (Version == SpotVersion.V5 && ReserveCount > MaxReserveCount)
-            {
-                throw new PerpException(PerpException.ReserveCountOverLimit, $"{ReserveCount} reserve assets > {MaxReserveCount}");
-            }
+            throw new PerpException(PerpException.ReserveCountOverLimit, $"{ReserveCount} reserve assets > {MaxReserveCount}");
         }
-        else if (balance <= 0 && index >= 0)
+
+        if (wasIn && !held)
         {
-            _chain.RecordList(_reserveTranches);
-            _reserveTranches[index] = _reserveTranches[^1];
-            _reserveTranches.RemoveAt(_reserveTranches.Count - 1);
             SetMintedSupply(tranche, null);
         }
     }
 
     private void SetMintedSupply(Tranche tranche, long? value)
     {
-        if (_mintedSupplyPerTranche.TryGetValue(tranche, out long old))
-        {
-            _chain.Record(() => _mintedSupplyPerTranche[tranche] = old);
-        }
-        else
-        {
-            _chain.Record(() => _mintedSupplyPerTranche.Remove(tranche));
-        }
-
+        _chain.RecordEntry(_mintedSupplyPerTranche, tranche);
         if (value is { } v)
         {
             _mintedSupplyPerTranche[tranche] = v;

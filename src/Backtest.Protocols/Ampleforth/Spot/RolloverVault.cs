@@ -32,7 +32,7 @@ public sealed class RolloverVault
     private const long One = SpotFeePolicy.One;
 
     private readonly Chain _chain;
-    private readonly List<Tranche> _deployed = [];
+    private readonly JournaledSet<Tranche> _deployed;
     private readonly Journaled<long> _lastRebalanceTimestampSec;
 
     public RolloverVault(Chain chain, PerpetualTranche perp)
@@ -48,6 +48,7 @@ public sealed class RolloverVault
         Owner = chain.CreateAccount("vaultOwner");
         Notes = new TokenLedger<Int128>(chain, "stAMPL");
         _lastRebalanceTimestampSec = new Journaled<long>(chain, chain.Now);
+        _deployed = new JournaledSet<Tranche>(chain);
         perp.AttachVault(this);
     }
 
@@ -86,7 +87,7 @@ public sealed class RolloverVault
     public long LastRebalanceTimestampSec => _lastRebalanceTimestampSec.Value;
 
     /// <summary>The tranches held, in the contract's set order.</summary>
-    public IReadOnlyList<Tranche> Deployed => _deployed;
+    public IReadOnlyList<Tranche> Deployed => _deployed.Items;
 
     public void Pause() => Paused = true;
 
@@ -104,7 +105,7 @@ public sealed class RolloverVault
     public long GetTVL()
     {
         long total = Underlying.BalanceOf(Account);
-        foreach (var tranche in _deployed)
+        foreach (var tranche in _deployed.Items)
         {
             long balance = tranche.BalanceOf(Account);
             if (balance > DustThreshold)
@@ -200,7 +201,7 @@ public sealed class RolloverVault
         {
             new(ReserveToken.Underlying, ShareOf(Underlying.BalanceOf(Account), notes, supply, keep)),
         };
-        foreach (var tranche in _deployed)
+        foreach (var tranche in _deployed.Items)
         {
             long amount = ShareOf(tranche.BalanceOf(Account), notes, supply, keep);
             if (Version == SpotVersion.V5 && amount < TrancheDustAmt)
@@ -389,7 +390,7 @@ public sealed class RolloverVault
         Underlying.Transfer(caller, Account, underlyingAmtIn);
         if (Version != SpotVersion.V5)
         {
-            RecoverAll();
+            RecoverCore();
         }
 
         TrancheAndMintPerps(s.PerpTVL, Perp.GetDepositTrancheRatio(), Fixed.Add(perpAmtOut, toBurn));
@@ -644,33 +645,6 @@ public sealed class RolloverVault
         }
     }
 
-    private void RecoverAll()
-    {
-        int count = _deployed.Count;
-        for (int i = 0; i < count; i++)
-        {
-            var tranche = _deployed[i];
-            if (tranche.BalanceOf(Account) <= 0)
-            {
-                continue;
-            }
-
-            if (tranche.Bond.SecondsToMaturity <= 0)
-            {
-                RedeemMatured(tranche.Bond, tranche, tranche.BalanceOf(Account));
-            }
-            else if (tranche == tranche.Bond.Senior)
-            {
-                RedeemImmature(tranche.Bond);
-            }
-        }
-
-        for (int i = count; i > 0; i--)
-        {
-            SyncDeployed(_deployed[i - 1]);
-        }
-    }
-
     private bool RolloverIntoPerp()
     {
         var rolloverTokens = Perp.GetReserveTokensUpForRollover();
@@ -810,22 +784,9 @@ public sealed class RolloverVault
 
     private void SyncDeployed(Tranche tranche)
     {
-        long balance = tranche.BalanceOf(Account);
-        int index = _deployed.IndexOf(tranche);
-        if (balance > 0 && index < 0)
+        if (_deployed.Sync(tranche, tranche.BalanceOf(Account) > 0) && _deployed.Count > MaxDeployedCount)
         {
-            _chain.RecordList(_deployed);
-            _deployed.Add(tranche);
-            if (_deployed.Count > MaxDeployedCount)
-            {
-                throw new RolloverVaultException(RolloverVaultException.DeployedCountOverLimit, $"{_deployed.Count} deployed assets > {MaxDeployedCount}");
-            }
-        }
-        else if (balance <= 0 && index >= 0)
-        {
-            _chain.RecordList(_deployed);
-            _deployed[index] = _deployed[^1];
-            _deployed.RemoveAt(_deployed.Count - 1);
+            throw new RolloverVaultException(RolloverVaultException.DeployedCountOverLimit, $"{_deployed.Count} deployed assets > {MaxDeployedCount}");
         }
     }
 

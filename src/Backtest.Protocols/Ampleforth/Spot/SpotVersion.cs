@@ -20,35 +20,15 @@ public enum SpotVersion
 }
 
 /// <summary>One period of SPOT history: the contract version and the bond tranche ratios in force.</summary>
-public sealed record SpotEra(DateTimeOffset From, SpotVersion Version, IReadOnlyList<int> TrancheRatios, string Source);
+public sealed record SpotEra(DateTimeOffset From, SpotVersion Version, IReadOnlyList<int> TrancheRatios, string Source) : IDatedEra;
 
 /// <summary>
 /// Which SPOT version and bond ratios were in force on a date (shared/spec/ampleforth.md §0.1),
 /// so history can be replayed with the rules of the time. Parameters are data; the v5 date is the
 /// third-party block the spec cites (unverified on chain).
 /// </summary>
-public sealed class SpotTimeline
+public sealed class SpotTimeline(IReadOnlyList<SpotEra> eras) : EraTimeline<SpotEra>(eras)
 {
-    public SpotTimeline(IReadOnlyList<SpotEra> eras)
-    {
-        if (eras.Count == 0)
-        {
-            throw new ArgumentException("a timeline needs at least one era", nameof(eras));
-        }
-
-        for (int i = 1; i < eras.Count; i++)
-        {
-            if (eras[i].From <= eras[i - 1].From)
-            {
-                throw new ArgumentException($"era from {eras[i].From:yyyy-MM-dd} does not follow {eras[i - 1].From:yyyy-MM-dd}", nameof(eras));
-            }
-        }
-
-        Eras = eras;
-    }
-
-    public IReadOnlyList<SpotEra> Eras { get; }
-
     /// <summary>The mainnet history as the spec reconstructs it.</summary>
     public static SpotTimeline Mainnet { get; } = new(
     [
@@ -60,22 +40,6 @@ public sealed class SpotTimeline
         new(Date(2025, 7, 2), SpotVersion.V5, [250, 750], "spot v5.0.0 5b29e35; live from block 22,825,563 (third-party, unverified)"),
     ]);
 
-    /// <summary>The era in force at <paramref name="when"/>; before SPOT launched, an error.</summary>
-    public SpotEra At(DateTimeOffset when)
-    {
-        for (int i = Eras.Count - 1; i >= 0; i--)
-        {
-            if (Eras[i].From <= when)
-            {
-                return Eras[i];
-            }
-        }
-
-        throw new ArgumentOutOfRangeException(nameof(when), when, $"before SPOT launched ({Eras[0].From:yyyy-MM-dd})");
-    }
-
     /// <summary>The version in force at <paramref name="when"/>.</summary>
     public SpotVersion VersionAt(DateTimeOffset when) => At(when).Version;
-
-    private static DateTimeOffset Date(int year, int month, int day) => new(year, month, day, 0, 0, 0, TimeSpan.Zero);
 }

@@ -147,15 +147,7 @@ public sealed class AmplToken
 
     private void SetGons(int account, UInt256 value)
     {
-        if (_gons.TryGetValue(account, out var old))
-        {
-            _chain.Record(() => _gons[account] = old);
-        }
-        else
-        {
-            _chain.Record(() => _gons.Remove(account));
-        }
-
+        _chain.RecordEntry(_gons, account);
         _gons[account] = value;
     }
 

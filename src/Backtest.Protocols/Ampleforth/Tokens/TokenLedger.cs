@@ -69,15 +69,7 @@ public sealed class TokenLedger<T>
 
     private void SetBalance(int account, T value)
     {
-        if (_balances.TryGetValue(account, out var old))
-        {
-            _chain.Record(() => _balances[account] = old);
-        }
-        else
-        {
-            _chain.Record(() => _balances.Remove(account));
-        }
-
+        _chain.RecordEntry(_balances, account);
         _balances[account] = value;
     }
 
