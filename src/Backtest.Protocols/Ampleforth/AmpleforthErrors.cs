@@ -39,6 +39,7 @@ public sealed class ContractMathException(string rule, string detail) : Amplefor
     public const string Int256Overflow = "Int256Overflow";
     public const string ExponentTooLarge = "ExpTooLarge";
     public const string DivisionByZero = "DivisionByZero";
+    public const string SafeCastOverflow = "SafeCastOverflow";
 }
 
 /// <summary>A revert of a plain ERC-20 ledger (tranche tokens, SPOT, vault notes).</summary>
@@ -134,4 +135,10 @@ public sealed class BalancerException(string system, string rule, string detail)
     public const string UnreliablePrice = "UnreliablePrice";
     public const string UnacceptableSwap = "UnacceptableSwap";
     public const string DivisionByZero = "DivisionByZero";
+    public const string ArithmeticUnderflow = "ArithmeticUnderflow";
+    public const string ArithmeticOverflow = "ArithmeticOverflow";
+    public const string InvalidARBound = "InvalidARBound";
+    public const string UnexpectedARDelta = "UnexpectedARDelta";
+    public const string Paused = "Paused";
+    public const string UnsupportedInVersion = "UnsupportedInVersion";
 }
