@@ -51,8 +51,8 @@ public static class RunReport
 
         document.Sections.Add(overview);
         document.Sections.Add(new ReportSection("run-table", "Run table")
-            .Add(new Paragraph("One row per summary row of the run. Each number is a point estimate followed by its interval in brackets where the model reports one; the footnotes give each column's definition, statistic, horizon, loss class, path count and interval method."))
-            .Add(new TableBlock(context.View.Table())));
+            .Add(new Paragraph("One table per scenario, one row per summary row. Each number is a point estimate followed by its interval in brackets where the model reports one; the table title gives the paths and horizon shared by its rows, and the footnotes give each column's definition, statistic, loss class and interval method."))
+            .AddRange(context.View.Tables().Select(t => new TableBlock(t))));
 
         var recommendations = RecommendationBuilder.Build(context);
         if (recommendations.Count > 0)

@@ -40,13 +40,17 @@ internal sealed class ParameterHeatmapRule : IFigureRule
 
         int possible = 0;
         var figures = new List<Figure>();
-        foreach (var scenario in context.Run.Scenarios())
+        // Scenarios with the most paths first: a probability over one historical path is 0 or 1.
+        var scenarios = context.Run.Scenarios()
+            .OrderByDescending(s => context.Run.Runs().Where(r => r.Scenario == s).Max(r => context.Run.PathCount(r.Scenario, r.ParameterSet) ?? 0))
+            .ToArray();
+        foreach (var scenario in scenarios)
         {
             var rows = Enumerable.Range(0, summary.RowCount).Where(r => scenarioColumn.Text(r) == scenario).ToArray();
-            var rowKeyValues = rows.Select(view.RowQualifier).Distinct().ToArray();
             foreach (var metric in probabilities)
             {
-                foreach (var qualifier in rowKeyValues)
+                var qualifiers = view.Qualified(metric) ? rows.Select(view.RowQualifier).Distinct().ToArray() : [string.Empty];
+                foreach (var qualifier in qualifiers)
                 {
                     possible++;
                     if (figures.Count >= context.Options.MaxFiguresPerRule)
@@ -63,7 +67,7 @@ internal sealed class ParameterHeatmapRule : IFigureRule
                         }
                     }
 
-                    foreach (var r in rows.Where(r => view.RowQualifier(r) == qualifier))
+                    foreach (var r in rows.Where(r => qualifier.Length == 0 || view.RowQualifier(r) == qualifier))
                     {
                         int j = Array.IndexOf(xs, px.Number(r)), i = Array.IndexOf(ys, py.Number(r));
                         if (double.IsNaN(grid[i, j]))
@@ -79,15 +83,16 @@ internal sealed class ParameterHeatmapRule : IFigureRule
                         Subtitle = string.IsNullOrWhiteSpace(metric.Column.Description) ? null : metric.Column.Description.TrimEnd('.'),
                         XAxis = new AxisSpec(px.Name, px.Unit ?? string.Empty),
                         YAxis = new AxisSpec(py.Name, py.Unit ?? string.Empty),
-                        XLabels = xs.Select(v => NumberFormat.Significant(v, ValueFormat.Number, 4)).ToArray(),
-                        YLabels = ys.Select(v => NumberFormat.Significant(v, ValueFormat.Number, 4)).ToArray(),
+                        XLabels = xs.Select(NumberFormat.Plain).ToArray(),
+                        YLabels = ys.Select(NumberFormat.Plain).ToArray(),
                         Values = grid,
-                        ValueAxis = new AxisSpec(metric.Column.Name, "probability") { Min = 0, Max = Math.Max(1e-12, Marks.Range(grid.Cast<double>())?.Max ?? 1) },
+                        ValueAxis = new AxisSpec(metric.Column.Name, "probability") { Min = 0, Max = ScaleTop(grid) },
                     };
                     var anyRun = rows.First();
-                    string paths = context.View.CommonPaths is { } p ? $"{NumberFormat.Integer(p)} paths per cell" : "paths per cell as in the run table";
+                    var counts = context.Run.Runs().Where(r => r.Scenario == scenario).Select(r => context.Run.PathCount(r.Scenario, r.ParameterSet)).Distinct().ToArray();
+                    string paths = counts is [{ } p] ? $"{NumberFormat.Integer(p)} path{(p == 1 ? string.Empty : "s")} per cell" : "paths per cell as in the run table";
                     string interval = metric.Lower is null ? "No interval was reported for this metric." : "Intervals for each cell are in the run table.";
-                    string caption = $"{metric.Column.Name}{where} in scenario {scenario} over {px.Name} (columns) and {py.Name} (rows): {metric.Descriptor.Statistic ?? "value"}, {paths}; {context.HorizonStatement(scenario, summary.Column(RunData.ParameterSetColumn).Text(anyRun))}. The colour scale runs from 0 to the largest cell. {interval}";
+                    string caption = $"{metric.Column.Name}{where} in scenario {scenario} over {px.Name} (columns) and {py.Name} (rows): {metric.Descriptor.Statistic ?? "value"}, {paths}; {context.HorizonStatement(scenario, summary.Column(RunData.ParameterSetColumn).Text(anyRun))}. The colour scale runs from 0 to a round number at or above the largest cell. {interval}";
                     figures.Add(new Figure(context.FigureName("heatmap", metric.Column.Name, qualifier, scenario), chart, caption));
                 }
             }
@@ -100,6 +105,13 @@ internal sealed class ParameterHeatmapRule : IFigureRule
 
         blocks.AddRange(figures.Select(f => new FigureBlock(f)));
         return figures.Count == 0 ? [] : blocks;
+    }
+
+    /// <summary>The top of the colour scale: the largest cell rounded up to a 1-2-5 tick (1 when every cell is 0).</summary>
+    private static double ScaleTop(double[,] grid)
+    {
+        double max = Marks.Range(grid.Cast<double>())?.Max ?? 0;
+        return max <= 0 ? 1 : Math.Min(1, NiceTicks.Linear(0, max, 6).Max);
     }
 
     private static double[] Distinct(DataColumn column) =>
@@ -187,7 +199,7 @@ internal sealed class LossDistributionRule : IFigureRule
                     LogCounts = true,
                 };
                 int zeros = values.Count(v => v == 0);
-                string caption = $"Distribution of {loss.Name} ({loss.Unit ?? "no unit"}) over the {NumberFormat.Integer(values.Length)} paths of scenario {scenario}, {context.SetRole(scenario, first)}; {context.HorizonStatement(scenario, first)}. Counts are on a log scale; the {NumberFormat.Integer(zeros)} paths with zero loss ({NumberFormat.Significant(zeros / (double)values.Length, ValueFormat.Percent)}) are counted apart.";
+                string caption = $"Distribution of {loss.Name} ({loss.Unit ?? "no unit"}) over the {NumberFormat.Integer(values.Length)} paths of scenario {scenario}, {context.SetRole(scenario, first)}; {context.HorizonStatement(scenario, first)}. {(chart.CountsOnLogScale ? "Counts are on a log scale; the" : "The")} {NumberFormat.Integer(zeros)} paths with zero loss ({NumberFormat.Significant(zeros / (double)values.Length, ValueFormat.Percent)}) are counted apart.";
                 figures.Add(new Figure(context.FigureName(loss.Name, scenario, first), chart, caption));
             }
         }

@@ -62,9 +62,9 @@ internal static class RecommendationBuilder
             var tradeOff = TradeOffMetric(view, descriptors, objective, keys);
             var columns = keys.Concat(tradeOff is null ? [] : [tradeOff]).Distinct().Select(k => descriptors[k]).ToArray();
             var ranked = Ranking.Rank(candidates, objective);
-            if (ranked.FirstOrDefault(r => r.Rank == 1) is { } best)
+            if (ranked.Count(r => r.Rank == 1) == 1)
             {
-                context.Recommended[scenario] = best.Candidate.Name;
+                context.Recommended[scenario] = ranked[0].Candidate.Name;
             }
 
             var figures = new List<Figure>();
@@ -104,6 +104,10 @@ internal static class RecommendationBuilder
         return null;
     }
 
+    /// <summary>A metric's axis; probabilities never show negative values.</summary>
+    private static AxisSpec Axis(MetricDescriptor metric) =>
+        new(metric.Label, metric.Unit ?? string.Empty) { Format = metric.Format, Min = metric.Unit == "probability" ? 0 : null };
+
     private static Figure ObjectiveBars(ReportContext context, string scenario, Objective objective, MetricDescriptor metric, Candidate[] candidates)
     {
         var estimates = candidates.Select(c => c.Metrics.GetValueOrDefault(objective.MetricKey)).ToArray();
@@ -114,7 +118,7 @@ internal static class RecommendationBuilder
             Subtitle = intervals ? "Bars are point estimates; whiskers are the reported intervals" : "Point estimates (no intervals reported)",
             Categories = candidates.Select(c => c.Name).ToArray(),
             CategoryTitle = "Parameter set",
-            ValueAxis = new AxisSpec(metric.Label, metric.Unit ?? string.Empty) { Format = metric.Format },
+            ValueAxis = Axis(metric),
             Series = [new BarSeries(metric.Label, estimates.Select(e => e?.Value ?? double.NaN).ToArray(),
                 intervals ? estimates.Select(e => e?.Lower ?? double.NaN).ToArray() : null,
                 intervals ? estimates.Select(e => e?.Upper ?? double.NaN).ToArray() : null)],
@@ -129,18 +133,18 @@ internal static class RecommendationBuilder
             .Where(c => c.Metrics.ContainsKey(x.Key) && c.Metrics.ContainsKey(y.Key))
             .Select(c => new ScatterPoint(c.Name, c.Metrics[x.Key].Value, c.Metrics[y.Key].Value))
             .ToArray();
-        string? best = ranked.FirstOrDefault(r => r.Rank == 1)?.Candidate.Name;
+        string? best = ranked.Count(r => r.Rank == 1) == 1 ? ranked[0].Candidate.Name : null;
         var chart = new ScatterChart
         {
             Title = $"Trade-off: {x.Label} against {y.Label}: {scenario}",
             Subtitle = $"Each point is a parameter set; the frontier holds the sets no other set beats on both ({(objective.Direction == Direction.Minimize ? "lower" : "higher")} {x.Label}, higher {y.Label})",
-            XAxis = new AxisSpec(x.Label, x.Unit ?? string.Empty) { Format = x.Format },
-            YAxis = new AxisSpec(y.Label, y.Unit ?? string.Empty) { Format = y.Format },
+            XAxis = Axis(x),
+            YAxis = Axis(y),
             Points = points,
             Frontier = (objective.Direction, Direction.Maximize),
             Highlight = points.Any(p => p.Label == best) ? best : null,
         };
-        string caption = $"Point estimates of {x.Label} and {y.Label} for the {NumberFormat.Integer(points.Length)} parameter sets of scenario {scenario}; the Pareto frontier is drawn in vermillion and the recommended set is ringed. {x.Label}: {x.StatementText(perRow: false)} {y.Label}: {y.StatementText(perRow: false)}";
+        string caption = $"Point estimates of {x.Label} and {y.Label} for the {NumberFormat.Integer(points.Length)} parameter sets of scenario {scenario}; the Pareto frontier is drawn in vermillion{(best is null ? string.Empty : " and the recommended set is ringed")}. {x.Label}: {x.StatementText(perRow: false)} {y.Label}: {y.StatementText(perRow: false)}";
         return new Figure(context.FigureName("frontier", scenario), chart, caption);
     }
 }

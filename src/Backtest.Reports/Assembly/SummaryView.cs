@@ -7,6 +7,9 @@ namespace Backtest.Reports.Assembly;
 /// <summary>A metric column of the summary with its interval companions and its descriptor.</summary>
 internal sealed record SummaryMetric(DataColumn Column, DataColumn? Lower, DataColumn? Upper, MetricDescriptor Descriptor)
 {
+    /// <summary>Whether the metric has one value per run even though runs have several rows (e.g. a run probability repeated on every tier row).</summary>
+    public bool PerRun { get; init; }
+
     public Estimate Estimate(int row) =>
         new(Column.Number(row), Lower?.Number(row) is { } lo && double.IsFinite(lo) ? lo : null, Upper?.Number(row) is { } hi && double.IsFinite(hi) ? hi : null);
 }
@@ -44,7 +47,10 @@ internal sealed class SummaryView
         var horizons = runs.Select(r => run.Horizon(r.Scenario, r.ParameterSet)).Distinct().ToArray();
         CommonPaths = paths.Length == 1 ? paths[0] : null;
         CommonHorizon = horizons.Length == 1 ? horizons[0] : null;
-        Metrics = candidates.Select(c => Describe(c, summary.Find(c.Name + "_lo"), summary.Find(c.Name + "_hi"))).ToArray();
+        QualifierKeys = MinimalQualifier(runs);
+        Metrics = candidates.Select(c => Describe(c, summary.Find(c.Name + "_lo"), summary.Find(c.Name + "_hi"))).Select(m => IsPerRun(m, runs) && RowKeys.Count > 0
+            ? m with { PerRun = true, Descriptor = m.Descriptor.LossClass is null ? m.Descriptor : m.Descriptor with { LossClass = "as stated in the definition (one value per run)" } }
+            : m).ToArray();
     }
 
     public RunData Run { get; }
@@ -65,14 +71,20 @@ internal sealed class SummaryView
         Run.Summary.RowsWhere((RunData.ScenarioColumn, scenario), (RunData.ParameterSetColumn, parameterSet));
 
     /// <summary>"tier=6, tier_name=SURE-EQT" for a row with row keys; empty when the summary has one row per run.</summary>
-    public string RowQualifier(int row) => string.Join(", ", RowKeys.Select(k => $"{k.Name}={k.Text(row)}"));
+    public string RowQualifier(int row) => string.Join(", ", QualifierKeys.Select(k => $"{k.Name}={k.Text(row)}"));
+
+    /// <summary>The fewest leading row keys that tell a run's rows apart (e.g. <c>tier</c> alone when <c>tier_name</c> only repeats it).</summary>
+    public IReadOnlyList<DataColumn> QualifierKeys { get; }
 
     /// <summary>
     /// A metric's key for one row: the column name, qualified by the row keys when runs have
     /// several rows ("wiped_out_probability[tier=6]"), so a candidate's metrics are unambiguous.
     /// </summary>
     public string Key(SummaryMetric metric, int row) =>
-        RowKeys.Count == 0 ? metric.Column.Name : $"{metric.Column.Name}[{RowQualifier(row)}]";
+        Qualified(metric) ? $"{metric.Column.Name}[{RowQualifier(row)}]" : metric.Column.Name;
+
+    /// <summary>Whether a metric differs between a run's rows, so its key and label name the row.</summary>
+    public bool Qualified(SummaryMetric metric) => QualifierKeys.Count > 0 && !metric.PerRun;
 
     /// <summary>The descriptor of a metric for one row, with the row's loss class, paths and horizon filled in.</summary>
     public MetricDescriptor DescriptorFor(SummaryMetric metric, int row, string scenario, string parameterSet)
@@ -81,30 +93,65 @@ internal sealed class SummaryView
         return d with
         {
             Key = Key(metric, row),
-            Label = RowKeys.Count == 0 ? d.Label : $"{d.Label} [{RowQualifier(row)}]",
+            Label = Qualified(metric) ? $"{d.Label} [{RowQualifier(row)}]" : d.Label,
             Paths = Run.PathCount(scenario, parameterSet),
             Horizon = Run.Horizon(scenario, parameterSet),
-            LossClass = d.LossClass is null ? null : RowKeys.Count == 0 ? d.LossClass : $"{RowQualifier(row)}",
+            LossClass = d.LossClass is null ? null : Qualified(metric) ? RowQualifier(row) : d.LossClass,
         };
     }
 
-    /// <summary>The run table: one row per summary row, keyed by scenario, parameter set, swept parameters and row keys.</summary>
-    public RunTable Table()
+    /// <summary>
+    /// The run tables, one per scenario: one row per summary row, keyed by parameter set, swept
+    /// parameters and row keys.
+    /// </summary>
+    public IReadOnlyList<RunTable> Tables()
     {
         var scenario = Run.Summary.Column(RunData.ScenarioColumn);
         var set = Run.Summary.Column(RunData.ParameterSetColumn);
-        var keys = new List<string> { "scenario", "parameter set" };
+        var keys = new List<string> { "parameter set" };
         keys.AddRange(Swept.Select(c => c.Unit is null ? c.Name : $"{c.Name} ({c.Unit})"));
         keys.AddRange(RowKeys.Select(c => c.Name));
-        var rows = Enumerable.Range(0, Run.Summary.RowCount).Select(r =>
+        return Run.Scenarios().Select(name =>
         {
-            var k = new List<string> { scenario.Text(r), set.Text(r) };
-            k.AddRange(Swept.Select(c => c.IsNumeric ? NumberFormat.Significant(c.Number(r), ValueFormat.Number, 6) : c.Text(r)));
-            k.AddRange(RowKeys.Select(c => c.Text(r)));
-            return new RunTableRow(k, Run.PathCount(scenario.Text(r), set.Text(r)), Run.Horizon(scenario.Text(r), set.Text(r)), Metrics.Select(m => (Estimate?)m.Estimate(r)).ToArray());
+            var rows = Enumerable.Range(0, Run.Summary.RowCount).Where(r => scenario.Text(r) == name).Select(r =>
+            {
+                var k = new List<string> { set.Text(r) };
+                k.AddRange(Swept.Select(c => c.IsNumeric ? NumberFormat.Plain(c.Number(r)) : c.Text(r)));
+                k.AddRange(RowKeys.Select(c => c.Text(r)));
+                return new RunTableRow(k, Run.PathCount(name, set.Text(r)), Run.Horizon(name, set.Text(r)), Metrics.Select(m => (Estimate?)m.Estimate(r)).ToArray());
+            }).ToArray();
+            return new RunTable { Title = $"Scenario {name}", Keys = keys, Metrics = Metrics.Select(m => m.Descriptor).ToArray(), Rows = rows };
         }).ToArray();
-        return new RunTable { Title = "Run table: every summary row of the run", Keys = keys, Metrics = Metrics.Select(m => m.Descriptor).ToArray(), Rows = rows };
     }
+
+    private IReadOnlyList<DataColumn> MinimalQualifier(IReadOnlyList<(string Scenario, string ParameterSet)> runs)
+    {
+        var groups = runs.Select(r => RowsOf(r.Scenario, r.ParameterSet)).ToArray();
+        if (groups.All(g => g.Length <= 1))
+        {
+            return [];
+        }
+
+        for (int n = 1; n <= RowKeys.Count; n++)
+        {
+            var keys = RowKeys.Take(n).ToArray();
+            if (groups.All(g => g.Select(r => string.Join("\u0001", keys.Select(k => k.Text(r)))).Distinct().Count() == g.Length))
+            {
+                return keys;
+            }
+        }
+
+        return RowKeys;
+    }
+
+    private bool IsPerRun(SummaryMetric metric, IReadOnlyList<(string Scenario, string ParameterSet)> runs) =>
+        runs.All(r =>
+        {
+            var rows = RowsOf(r.Scenario, r.ParameterSet);
+            return rows.All(row => Same(metric.Column, row, rows[0]) && (metric.Lower is null || Same(metric.Lower, row, rows[0])) && (metric.Upper is null || Same(metric.Upper, row, rows[0])));
+        });
+
+    private static bool Same(DataColumn column, int a, int b) => column.Number(a).Equals(column.Number(b));
 
     private SummaryMetric Describe(DataColumn column, DataColumn? lower, DataColumn? upper)
     {

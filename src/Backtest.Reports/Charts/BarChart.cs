@@ -136,7 +136,7 @@ public sealed class BarChart : Chart
         }
 
         double tx = Pad + AxisTitleSize - 2, ty = (top + bottom) / 2;
-        svg.TextElement("text", ValueAxis.Label, ("x", SvgWriter.Num(tx)), ("y", SvgWriter.Num(ty)), ("text-anchor", "middle"), ("font-size", SvgWriter.Num(AxisTitleSize)), ("transform", $"rotate(-90 {SvgWriter.Num(tx)} {SvgWriter.Num(ty)})"));
+        svg.TextElement("text", TextMetrics.Truncate(ValueAxis.Label, AxisTitleSize, bottom - top), ("x", SvgWriter.Num(tx)), ("y", SvgWriter.Num(ty)), ("text-anchor", "middle"), ("font-size", SvgWriter.Num(AxisTitleSize)), ("transform", $"rotate(-90 {SvgWriter.Num(tx)} {SvgWriter.Num(ty)})"));
         svg.End();
     }
 
@@ -158,7 +158,7 @@ public sealed class BarChart : Chart
             }
         }
 
-        svg.TextElement("text", CategoryTitle, ("x", SvgWriter.Num((left + right) / 2)), ("y", SvgWriter.Num(Height - Pad)), ("text-anchor", "middle"), ("font-size", SvgWriter.Num(AxisTitleSize)));
+        svg.TextElement("text", TextMetrics.Truncate(CategoryTitle, AxisTitleSize, right - left), ("x", SvgWriter.Num((left + right) / 2)), ("y", SvgWriter.Num(Height - Pad)), ("text-anchor", "middle"), ("font-size", SvgWriter.Num(AxisTitleSize)));
         svg.End();
     }
 }

@@ -128,6 +128,9 @@ public abstract class Chart
     /// <summary>Text for the SVG's <c>&lt;desc&gt;</c>: what is plotted, over what range, from how many points.</summary>
     protected abstract string Describe();
 
+    /// <summary>A statement about the data drawn under the subtitle (e.g. what was left out), or null.</summary>
+    protected virtual string? DataNote() => null;
+
     /// <summary>Legend entries in display order (empty for none).</summary>
     protected virtual IReadOnlyList<LegendItem> Legend() => [];
 
@@ -164,9 +167,9 @@ public abstract class Chart
             svg.TextElement("text", line, ("x", SvgWriter.Num(Pad)), ("y", SvgWriter.Num(y - 4)), ("font-size", SvgWriter.Num(TitleSize)), ("font-weight", "bold"), ("fill", Palette.Ink));
         }
 
-        if (!string.IsNullOrWhiteSpace(Subtitle))
+        foreach (var subtitle in new[] { Subtitle, HasData ? DataNote() : null }.Where(s => !string.IsNullOrWhiteSpace(s)))
         {
-            foreach (var line in TextMetrics.Wrap(Subtitle, SubtitleSize, Width - (2 * Pad)))
+            foreach (var line in TextMetrics.Wrap(subtitle!, SubtitleSize, Width - (2 * Pad)))
             {
                 y += TextMetrics.LineHeight(SubtitleSize);
                 svg.TextElement("text", line, ("x", SvgWriter.Num(Pad)), ("y", SvgWriter.Num(y - 3)), ("font-size", SvgWriter.Num(SubtitleSize)), ("fill", Palette.MutedInk));

@@ -138,9 +138,9 @@ public sealed class Heatmap : Chart
             svg.TextElement("text", TextMetrics.Truncate(YLabels[r], LabelSize, 140), ("x", SvgWriter.Num(left - TickLength - 3)), ("y", SvgWriter.Num(y + 4)), ("text-anchor", "end"));
         }
 
-        svg.TextElement("text", XAxis.Label, ("x", SvgWriter.Num((left + right) / 2)), ("y", SvgWriter.Num(Height - Pad)), ("text-anchor", "middle"), ("font-size", SvgWriter.Num(AxisTitleSize)));
+        svg.TextElement("text", TextMetrics.Truncate(XAxis.Label, AxisTitleSize, right - left), ("x", SvgWriter.Num((left + right) / 2)), ("y", SvgWriter.Num(Height - Pad)), ("text-anchor", "middle"), ("font-size", SvgWriter.Num(AxisTitleSize)));
         double tx = Pad + AxisTitleSize - 2, ty = (top + bottom) / 2;
-        svg.TextElement("text", YAxis.Label, ("x", SvgWriter.Num(tx)), ("y", SvgWriter.Num(ty)), ("text-anchor", "middle"), ("font-size", SvgWriter.Num(AxisTitleSize)), ("transform", $"rotate(-90 {SvgWriter.Num(tx)} {SvgWriter.Num(ty)})"));
+        svg.TextElement("text", TextMetrics.Truncate(YAxis.Label, AxisTitleSize, bottom - top), ("x", SvgWriter.Num(tx)), ("y", SvgWriter.Num(ty)), ("text-anchor", "middle"), ("font-size", SvgWriter.Num(AxisTitleSize)), ("transform", $"rotate(-90 {SvgWriter.Num(tx)} {SvgWriter.Num(ty)})"));
         svg.End();
     }
 
@@ -149,12 +149,12 @@ public sealed class Heatmap : Chart
         const double barWidth = 14;
         const int steps = 48;
         svg.Start("g", ("class", "color-legend"));
-        var titleLines = TextMetrics.Wrap(ValueAxis.Label, LabelSize, LegendWidth - 8);
+        var titleLines = TextMetrics.Wrap(ValueAxis.Label, LabelSize, LegendWidth - 4).Select(l => TextMetrics.Truncate(l, LabelSize, LegendWidth - 4));
         double y = top;
         foreach (var line in titleLines)
         {
             y += TextMetrics.LineHeight(LabelSize);
-            svg.TextElement("text", line, ("x", SvgWriter.Num(x - 8)), ("y", SvgWriter.Num(y - 3)), ("fill", Palette.Ink));
+            svg.TextElement("text", line, ("x", SvgWriter.Num(x - 6)), ("y", SvgWriter.Num(y - 3)), ("fill", Palette.Ink));
         }
 
         double barTop = y + 6, barBottom = Math.Max(barTop + 40, bottom - 24);

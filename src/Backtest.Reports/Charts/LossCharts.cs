@@ -19,7 +19,11 @@ public sealed class Histogram : Chart
     /// <summary>Target number of bins (the 1-2-5 width gives at most this many).</summary>
     public int MaxBins { get; init; } = 40;
 
-    /// <summary>Log-scaled counts, so the tail's sparse bins stay visible.</summary>
+    /// <summary>
+    /// Log-scaled counts when the fullest bin holds at least 100 samples (so the tail's sparse
+    /// bins stay visible next to a full one); with fewer, a linear axis shows every bin anyway.
+    /// On the log axis bars start at 0.5 so a bin of one sample is visible.
+    /// </summary>
     public bool LogCounts { get; init; }
 
     /// <summary>Count exact zeros apart instead of binning them.</summary>
@@ -53,23 +57,15 @@ public sealed class Histogram : Chart
 
     internal override void Draw(SvgWriter svg, double top)
     {
-        var values = Binned();
-        var (lo, hi) = NiceTicks.Widen(values.Min(), values.Max());
-        var edges = NiceTicks.Linear(lo, hi, MaxBins + 1);
-        int bins = edges.Count - 1;
-        var counts = new long[bins];
-        foreach (var v in values)
-        {
-            int b = (int)Math.Floor((v - edges.Min) / edges.Step);
-            counts[Math.Clamp(b, 0, bins - 1)]++;
-        }
-
-        var yAxis = new AxisSpec("Paths", "count") { IncludeZero = !LogCounts, Scale = LogCounts ? AxisScale.Log : AxisScale.Linear };
-        var yRange = LogCounts ? (1.0, Math.Max(1, counts.Max())) : (0.0, counts.Max());
+        var (edges, counts) = Bins();
+        int bins = counts.Length;
+        bool log = CountsOnLogScale;
+        var yAxis = new AxisSpec("Paths", "count") { IncludeZero = !log, Scale = log ? AxisScale.Log : AxisScale.Linear, Min = log ? 0.5 : null };
+        var yRange = log ? (0.5, counts.Max()) : (0.0, counts.Max());
         var plot = XYPlot.Create(ValueAxis with { Min = edges.Min, Max = edges.Max, Tight = false }, yAxis, (edges.Min, edges.Max), yRange, Width, Height, top);
         plot.DrawGrid(svg);
         svg.Start("g", ("class", "series"), ("fill", Palette.Series(0)));
-        double baseline = LogCounts ? plot.Bottom : plot.MapY(0);
+        double baseline = log ? plot.Bottom : plot.MapY(0);
         for (int b = 0; b < bins; b++)
         {
             if (counts[b] == 0)
@@ -84,14 +80,38 @@ public sealed class Histogram : Chart
         }
 
         svg.End();
-        if (SeparateZeros)
+        plot.DrawAxes(svg);
+    }
+
+    /// <summary>Whether the counts axis is logarithmic (see <see cref="LogCounts"/>), decided from the data.</summary>
+    public bool CountsOnLogScale => LogCounts && HasData && Bins().Counts.Max() >= 100;
+
+    protected override string? DataNote()
+    {
+        if (!SeparateZeros)
         {
-            int zeros = Values.Count(v => v == 0);
-            string note = $"{NumberFormat.Integer(zeros)} of {NumberFormat.Integer(Values.Count)} samples ({NumberFormat.Significant(zeros / (double)Values.Count, ValueFormat.Percent)}) are exactly 0 and not shown";
-            svg.TextElement("text", TextMetrics.Truncate(note, LabelSize, plot.Right - plot.Left - 8), ("x", SvgWriter.Num(plot.Right - 4)), ("y", SvgWriter.Num(plot.Top + 12)), ("text-anchor", "end"), ("fill", Palette.MutedInk));
+            return null;
         }
 
-        plot.DrawAxes(svg);
+        int zeros = Values.Count(v => v == 0);
+        return $"{NumberFormat.Integer(zeros)} of {NumberFormat.Integer(Values.Count)} samples ({NumberFormat.Significant(zeros / (double)Values.Count, ValueFormat.Percent)}) are exactly 0 and not drawn"
+            + (CountsOnLogScale ? "; counts on a log scale" : string.Empty);
+    }
+
+    /// <summary>Bin edges (1-2-5 width) and the count in each bin; a value on the top edge falls in the last bin.</summary>
+    private (TickSet Edges, long[] Counts) Bins()
+    {
+        var values = Binned();
+        var (lo, hi) = NiceTicks.Widen(values.Min(), values.Max());
+        var edges = NiceTicks.Linear(lo, hi, MaxBins + 1);
+        var counts = new long[edges.Count - 1];
+        foreach (var v in values)
+        {
+            int b = (int)Math.Floor((v - edges.Min) / edges.Step);
+            counts[Math.Clamp(b, 0, counts.Length - 1)]++;
+        }
+
+        return (edges, counts);
     }
 
     private double[] Binned() => Values.Where(v => double.IsFinite(v) && !(SeparateZeros && v == 0)).ToArray();
@@ -101,8 +121,8 @@ public sealed class Histogram : Chart
 /// Exceedance (survival) curves: for each sample, the empirical P(X &gt; x) = #{samples &gt; x} / n,
 /// drawn as a step function. The tail (the 400 largest distinct values) is drawn exactly; when a
 /// sample has more distinct values than that, the body is drawn through every k-th of them,
-/// which can only shorten a flat step, never move the curve. On a log y axis the curve ends at
-/// its last non-zero probability, 1/n.
+/// which can only shorten a flat step, never move the curve. The curve starts at the smallest
+/// sampled value; on a log y axis it ends at its last non-zero probability, 1/n.
 /// </summary>
 public sealed class ExceedanceChart : Chart
 {
@@ -155,9 +175,11 @@ public sealed class ExceedanceChart : Chart
         int bodyCount = Math.Max(0, distinct.Count - ExactTail);
         int stride = Math.Max(1, (int)Math.Ceiling(bodyCount / (double)BodyPoints));
         var kept = distinct.Where((d, i) => i >= bodyCount || i % stride == 0).ToList();
-        var points = new List<(double X, double P)> { (sorted[0], 1.0) };
-        double previous = 1.0;
-        foreach (var (value, above) in kept)
+        // The curve starts at the smallest value with P(X > smallest); the jump from 1 below it is
+        // left out, so a mass of zero losses does not draw a vertical line over the y axis.
+        var points = new List<(double X, double P)> { (kept[0].Value, kept[0].Above / (double)n) };
+        double previous = points[0].P;
+        foreach (var (value, above) in kept.Skip(1))
         {
             double p = above / (double)n;
             points.Add((value, previous));

@@ -105,7 +105,7 @@ internal static class Marks
 
         // Inside the band when it is tall enough, else just above it (below when above would leave the plot).
         double labelY = y2 - y1 >= 18 ? y1 + 13 : y1 - 4 >= plot.Top + 12 ? y1 - 4 : y2 + 13;
-        svg.TextElement("text", band.Label, ("x", SvgWriter.Num(plot.Right - 4)), ("y", SvgWriter.Num(labelY)), ("text-anchor", "end"), ("fill", "#00664a"));
+        svg.TextElement("text", band.Label, ("x", SvgWriter.Num(plot.Right - 4)), ("y", SvgWriter.Num(labelY)), ("text-anchor", "end"), ("fill", "#00664a"), ("stroke", "#ffffff"), ("stroke-width", "3"), ("paint-order", "stroke"));
         svg.End();
     }
 }

@@ -9,7 +9,10 @@ namespace Backtest.Reports.Charts;
 /// </summary>
 public static class Palette
 {
-    /// <summary>Okabe–Ito, ordered so the first colours have the most contrast on white; yellow is last.</summary>
+    /// <summary>
+    /// Okabe–Ito, ordered so the first colours have the most contrast on white. Its yellow
+    /// (#F0E442) is replaced by a mid grey: yellow lines on white fall far below a 3:1 contrast.
+    /// </summary>
     public static readonly IReadOnlyList<string> Categorical =
     [
         "#0072B2", // blue
@@ -19,7 +22,7 @@ public static class Palette
         "#E69F00", // orange
         "#56B4E9", // sky blue
         "#000000", // black
-        "#F0E442", // yellow
+        "#8C8C8C", // grey in place of yellow
     ];
 
     /// <summary>Text and axis colours (contrast ratios on white above 7:1 and 4.5:1).</summary>

@@ -49,16 +49,16 @@ public static class TextMetrics
     public static double LineHeight(double fontSize) => fontSize * 1.25;
 
     /// <summary>
-    /// Splits text at spaces into lines no wider than <paramref name="maxWidth"/>; a single word
-    /// wider than that stays on its own line (it is never cut).
+    /// Splits text at spaces (and, in words too wide for a line, after underscores) into lines no
+    /// wider than <paramref name="maxWidth"/>; a piece wider than that stays on its own line.
     /// </summary>
     public static IReadOnlyList<string> Wrap(string text, double fontSize, double maxWidth, bool bold = false)
     {
         var lines = new List<string>();
         var current = string.Empty;
-        foreach (var word in text.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        foreach (var word in text.Split(' ', StringSplitOptions.RemoveEmptyEntries).SelectMany(w => Pieces(w, fontSize, maxWidth, bold)))
         {
-            var candidate = current.Length == 0 ? word : current + " " + word;
+            var candidate = current.Length == 0 ? word : current.EndsWith('_') ? current + word : current + " " + word;
             if (current.Length > 0 && Width(candidate, fontSize, bold) > maxWidth)
             {
                 lines.Add(current);
@@ -76,6 +76,28 @@ public static class TextMetrics
         }
 
         return lines;
+    }
+
+    /// <summary>A word too wide for a line, split after its underscores (snake_case column names); other words whole.</summary>
+    private static IEnumerable<string> Pieces(string word, double fontSize, double maxWidth, bool bold)
+    {
+        if (Width(word, fontSize, bold) <= maxWidth || !word.Contains('_', StringComparison.Ordinal))
+        {
+            yield return word;
+            yield break;
+        }
+
+        int start = 0;
+        for (int i = 0; i < word.Length; i++)
+        {
+            if (word[i] == '_' && i + 1 < word.Length)
+            {
+                yield return word[start..(i + 1)];
+                start = i + 1;
+            }
+        }
+
+        yield return word[start..];
     }
 
     /// <summary>

@@ -97,10 +97,10 @@ internal sealed class XYPlot
             }
         }
 
-        svg.TextElement("text", XAxis.Label, ("x", SvgWriter.Num((Left + Right) / 2)), ("y", SvgWriter.Num(height - Chart.Pad)), ("text-anchor", "middle"), ("font-size", SvgWriter.Num(Chart.AxisTitleSize)));
+        svg.TextElement("text", TextMetrics.Truncate(XAxis.Label, Chart.AxisTitleSize, Right - Left), ("x", SvgWriter.Num((Left + Right) / 2)), ("y", SvgWriter.Num(height - Chart.Pad)), ("text-anchor", "middle"), ("font-size", SvgWriter.Num(Chart.AxisTitleSize)));
         double titleX = Chart.Pad + Chart.AxisTitleSize - 2;
         double titleY = (Top + Bottom) / 2;
-        svg.TextElement("text", YAxis.Label, ("x", SvgWriter.Num(titleX)), ("y", SvgWriter.Num(titleY)), ("text-anchor", "middle"), ("font-size", SvgWriter.Num(Chart.AxisTitleSize)), ("transform", $"rotate(-90 {SvgWriter.Num(titleX)} {SvgWriter.Num(titleY)})"));
+        svg.TextElement("text", TextMetrics.Truncate(YAxis.Label, Chart.AxisTitleSize, Bottom - Top), ("x", SvgWriter.Num(titleX)), ("y", SvgWriter.Num(titleY)), ("text-anchor", "middle"), ("font-size", SvgWriter.Num(Chart.AxisTitleSize)), ("transform", $"rotate(-90 {SvgWriter.Num(titleX)} {SvgWriter.Num(titleY)})"));
         svg.End();
     }
 
@@ -206,6 +206,15 @@ internal sealed record AxisTicks(AxisSpec Axis, double DomainMin, double DomainM
 
         lo = axis.Min ?? lo;
         hi = axis.Max ?? hi;
+        if (lo == hi && axis.Scale == AxisScale.Linear && axis.Format != ValueFormat.Date)
+        {
+            // A constant: widen away from a fixed bound (or from zero when the axis starts there),
+            // else symmetrically, so probabilities of 0 are drawn on [0, 1], not [-1, 1].
+            double span = lo == 0 ? 1 : Math.Abs(lo) * 0.2;
+            bool anchoredBelow = axis.Min is not null || (axis.IncludeZero && lo == 0);
+            (lo, hi) = anchoredBelow ? (lo, lo + span) : axis.Max is not null ? (hi - span, hi) : NiceTicks.Widen(lo, hi);
+        }
+
         if (axis.Format == ValueFormat.Date)
         {
             var (dateTicks, dateLabels) = NiceTicks.Dates((int)Math.Floor(lo), (int)Math.Ceiling(hi), maxCount);
@@ -215,15 +224,19 @@ internal sealed record AxisTicks(AxisSpec Axis, double DomainMin, double DomainM
         if (axis.Scale == AxisScale.Log)
         {
             var log = NiceTicks.Log(lo, hi);
-            var labels = log.Values.Select(v => NumberFormat.Significant(v, axis.Format, 1)).ToArray();
-            return All(axis, log.Min, log.Max, log.Values, labels);
+            double bottom = axis.Min ?? log.Min;
+            var kept = log.Values.Where(v => v >= bottom * (1 - 1e-9)).ToArray();
+            var labels = kept.Select(v => NumberFormat.Significant(v, axis.Format, 1)).ToArray();
+            return All(axis, bottom, log.Max, kept, labels);
         }
 
-        bool fixedDomain = axis.Tight || axis.Min is not null || axis.Max is not null;
-        if (!fixedDomain)
+        if (!axis.Tight)
         {
+            // Round outer ticks, except where a bound is fixed (a probability axis starts at 0 whatever the ticks).
             var nice = NiceTicks.Linear(lo, hi, maxCount);
-            return All(axis, nice.Min, nice.Max, nice.Values, NumberFormat.Ticks(nice.Values, nice.Step, axis.Format));
+            double min = axis.Min ?? nice.Min, max = axis.Max ?? nice.Max;
+            var kept = nice.Values.Where(v => v >= min - (nice.Step * 1e-9) && v <= max + (nice.Step * 1e-9)).ToArray();
+            return All(axis, min, max, kept, NumberFormat.Ticks(kept, nice.Step, axis.Format));
         }
 
         (lo, hi) = NiceTicks.Widen(lo, hi);

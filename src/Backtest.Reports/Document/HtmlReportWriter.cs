@@ -16,7 +16,7 @@ public static class HtmlReportWriter
         :root { color-scheme: light; }
         * { box-sizing: border-box; }
         body { margin: 0; background: #f6f7f9; color: #1a1a1a; font: 15px/1.5 'DejaVu Sans', Verdana, Arial, Helvetica, sans-serif; }
-        .page { max-width: 1080px; margin: 0 auto; padding: 28px 32px 48px; background: #ffffff; }
+        .page { max-width: 1200px; margin: 0 auto; padding: 28px 32px 48px; background: #ffffff; }
         header { border-bottom: 3px solid #0072B2; padding-bottom: 14px; margin-bottom: 18px; }
         h1 { font-size: 26px; margin: 0 0 12px; line-height: 1.25; }
         h2 { font-size: 20px; margin: 34px 0 10px; padding-bottom: 4px; border-bottom: 1px solid #d9d9d9; }
@@ -33,9 +33,11 @@ public static class HtmlReportWriter
         .table-wrap { overflow-x: auto; margin: 12px 0 4px; }
         table { border-collapse: collapse; font-size: 13px; min-width: 50%; }
         caption { text-align: left; font-weight: bold; padding: 0 0 6px; font-size: 14px; }
-        th, td { padding: 5px 10px; border-bottom: 1px solid #e3e3e3; vertical-align: top; }
-        thead th { background: #eef1f5; border-bottom: 2px solid #8c8c8c; text-align: left; font-weight: bold; white-space: nowrap; }
+        th, td { padding: 5px 8px; border-bottom: 1px solid #e3e3e3; vertical-align: top; }
+        thead th { background: #eef1f5; border-bottom: 2px solid #8c8c8c; text-align: left; font-weight: bold; vertical-align: bottom; }
         tbody tr:nth-child(even) { background: #fafbfc; }
+        .unit { font-weight: normal; color: #4d4d4d; }
+        td.key { white-space: nowrap; }
         .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
         sup { font-size: 10px; line-height: 0; }
         ol.footnotes { font-size: 12px; color: #333333; margin: 6px 0 16px; padding-left: 22px; max-width: 110ch; }
@@ -164,6 +166,11 @@ public static class HtmlReportWriter
         foreach (var h in table.Headers)
         {
             html.Append("<th scope=\"col\"").Append(h.Numeric ? " class=\"num\"" : string.Empty).Append('>').Append(E(h.Text));
+            if (h.Unit is not null)
+            {
+                html.Append("<br><span class=\"unit\">").Append(E(h.Unit)).Append("</span>");
+            }
+
             if (h.Footnote > 0)
             {
                 string n = h.Footnote.ToString(CultureInfo.InvariantCulture);
@@ -179,7 +186,7 @@ public static class HtmlReportWriter
             html.Append("<tr>");
             for (int i = 0; i < row.Count; i++)
             {
-                html.Append(table.Headers[i].Numeric ? "<td class=\"num\">" : "<td>").Append(E(row[i])).Append("</td>");
+                html.Append(table.Headers[i].Numeric ? "<td class=\"num\">" : "<td class=\"key\">").Append(E(row[i])).Append("</td>");
             }
 
             html.Append("</tr>\n");

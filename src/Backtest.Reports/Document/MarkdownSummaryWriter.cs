@@ -79,7 +79,7 @@ public static class MarkdownSummaryWriter
         md.Append("\n**Table ").Append(number.ToString(CultureInfo.InvariantCulture)).Append(". ").Append(Inline(table.Title)).Append("**\n\n|");
         foreach (var h in table.Headers)
         {
-            md.Append(' ').Append(Cell(h.Text));
+            md.Append(' ').Append(Cell(h.Full));
             if (h.Footnote > 0)
             {
                 md.Append(" [").Append(h.Footnote.ToString(CultureInfo.InvariantCulture)).Append(']');

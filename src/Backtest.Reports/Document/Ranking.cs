@@ -42,7 +42,7 @@ public sealed record Objective(string MetricKey, string Label, Direction Directi
 public sealed record Candidate(string Name, IReadOnlyDictionary<string, Estimate> Metrics);
 
 /// <summary>
-/// A candidate's place: <see cref="Rank"/> 1 is best; null with <see cref="Excluded"/> saying
+/// A candidate's place: <see cref="Rank"/> 1 is best, equal values share a rank; null with <see cref="Excluded"/> saying
 /// why when a constraint fails or a metric is missing. <see cref="TiedWithBest"/> marks a
 /// candidate whose interval on the objective overlaps the best's, so the data do not separate them.
 /// </summary>
@@ -53,8 +53,8 @@ public static class Ranking
 {
     /// <summary>
     /// Feasible candidates (objective metric finite, every constraint met by its point estimate)
-    /// sorted best first, ties on the value broken by name so the order is deterministic; then the
-    /// excluded ones in name order.
+    /// sorted best first, equal values sharing a rank and listed by name so the order is
+    /// deterministic; then the excluded ones in name order.
     /// </summary>
     public static IReadOnlyList<RankedCandidate> Rank(IReadOnlyList<Candidate> candidates, Objective objective)
     {
@@ -78,12 +78,16 @@ public static class Ranking
             .ThenBy(f => f.Candidate.Name, StringComparer.Ordinal)
             .ToArray();
         var result = new List<RankedCandidate>();
+        int rank = 0;
         for (int i = 0; i < ordered.Length; i++)
         {
             var best = ordered[0].Value;
             var value = ordered[i].Value;
-            bool tied = i > 0 && best.HasInterval && value.HasInterval && value.Lower <= best.Upper && best.Lower <= value.Upper;
-            result.Add(new RankedCandidate(ordered[i].Candidate, i + 1, null, tied));
+
+            // Equal values share a rank (1, 1, 3): the objective does not order them, so neither does the report.
+            rank = i > 0 && value.Value == ordered[i - 1].Value.Value ? rank : i + 1;
+            bool tied = rank > 1 && best.HasInterval && value.HasInterval && value.Lower <= best.Upper && best.Lower <= value.Upper;
+            result.Add(new RankedCandidate(ordered[i].Candidate, rank, null, tied));
         }
 
         result.AddRange(excluded.OrderBy(e => e.Candidate.Name, StringComparer.Ordinal));
@@ -121,6 +125,9 @@ public static class Ranking
 public sealed record Recommendation(string Scope, Objective Objective, IReadOnlyList<RankedCandidate> Ranked, IReadOnlyList<MetricDescriptor> Columns, IReadOnlyList<Figure> Figures)
 {
     public RankedCandidate? Best => Ranked.FirstOrDefault(r => r.Rank == 1);
+
+    /// <summary>The one best candidate, or null when none is feasible or several share the best value.</summary>
+    public RankedCandidate? UniqueBest => Ranked.Count(r => r.Rank == 1) == 1 ? Best : null;
 
     /// <summary>How the ranking treats uncertainty, stated with the result.</summary>
     public const string Basis = "Ranked by point estimates; constraints are checked on point estimates too. A candidate marked \"tied\" has an interval on the objective that overlaps the best candidate's, so the run does not separate the two at the stated interval.";

@@ -43,6 +43,12 @@ public sealed class ReportSection(string id, string title)
         Blocks.Add(block);
         return this;
     }
+
+    public ReportSection AddRange(IEnumerable<ReportBlock> blocks)
+    {
+        Blocks.AddRange(blocks);
+        return this;
+    }
 }
 
 /// <summary>A piece of a section.</summary>

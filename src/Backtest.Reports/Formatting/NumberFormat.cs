@@ -128,6 +128,21 @@ public static class NumberFormat
         return labels;
     }
 
+    /// <summary>
+    /// A parameter value as short as it can be without losing precision up to 10 significant
+    /// digits: 0.5, 0.001, 80,000,000 (no trailing zeros, no exponent).
+    /// </summary>
+    public static string Plain(double value)
+    {
+        if (!double.IsFinite(value))
+        {
+            return Fixed(value, 0);
+        }
+
+        string text = Fixed(value, DecimalsFor(value, 10));
+        return text.Contains('.', StringComparison.Ordinal) ? text.TrimEnd('0').TrimEnd('.') : text;
+    }
+
     /// <summary>An integer with thousands separators (counts: paths, steps).</summary>
     public static string Integer(long value) => value.ToString("N0", Invariant);
 
