@@ -152,7 +152,7 @@ internal sealed class LossDistributionRule : IFigureRule
             var sets = context.FeaturedSets(scenario);
             foreach (var set in sets)
             {
-                var rows = paths.RowsWhere((RunData.ScenarioColumn, scenario), (RunData.ParameterSetColumn, set));
+                var rows = context.Run.RowsOf(paths, scenario, set);
                 if (rows.Length < 2)
                 {
                     continue;
@@ -174,7 +174,7 @@ internal sealed class LossDistributionRule : IFigureRule
             }
 
             var first = sets[0];
-            var firstRows = paths.RowsWhere((RunData.ScenarioColumn, scenario), (RunData.ParameterSetColumn, first));
+            var firstRows = context.Run.RowsOf(paths, scenario, first);
             foreach (var loss in losses)
             {
                 var values = firstRows.Select(loss.Number).ToArray();

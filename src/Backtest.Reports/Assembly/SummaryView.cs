@@ -68,7 +68,7 @@ internal sealed class SummaryView
 
     /// <summary>Rows of one run, in table order.</summary>
     public int[] RowsOf(string scenario, string parameterSet) =>
-        Run.Summary.RowsWhere((RunData.ScenarioColumn, scenario), (RunData.ParameterSetColumn, parameterSet));
+        Run.RowsOf(Run.Summary, scenario, parameterSet);
 
     /// <summary>"tier=6, tier_name=SURE-EQT" for a row with row keys; empty when the summary has one row per run.</summary>
     public string RowQualifier(int row) => string.Join(", ", QualifierKeys.Select(k => $"{k.Name}={k.Text(row)}"));

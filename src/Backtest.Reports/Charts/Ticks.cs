@@ -17,7 +17,8 @@ public static class NiceTicks
     private static readonly int[] Mantissas = [1, 2, 5];
 
     /// <summary>
-    /// The finest 1-2-5 step with at most <paramref name="maxCount"/> ticks covering
+    /// The finest 1-2-5 step with at most <paramref name="maxCount"/> ticks (3 when the range
+    /// straddles zero and fewer cannot cover it) covering
     /// [<paramref name="min"/>, <paramref name="max"/>]. Each tick is computed as an integer
     /// multiple of the step (never by repeated addition), so ticks print without drift. A
     /// degenerate range (min = max) is widened around its value first.
@@ -38,23 +39,39 @@ public static class NiceTicks
         maxCount = Math.Max(2, maxCount);
         double raw = (max - min) / (maxCount - 1);
         int exponent = (int)Math.Floor(Math.Log10(raw));
-        for (int e = exponent; ; e++)
+        (int M, int E, long First, long Last)? fewest = null;
+
+        // Steps up to 100× the raw step: past the range's width a range that straddles zero keeps
+        // 3 ticks (−step, 0, +step) whatever the step, so the search ends with the fewest found.
+        for (int e = exponent; e <= exponent + 2; e++)
         {
             foreach (int m in Mantissas)
             {
                 long first = (long)Math.Floor(min / Step(m, e) + 1e-9);
                 long last = (long)Math.Ceiling(max / Step(m, e) - 1e-9);
+                if (fewest is null || last - first < fewest.Value.Last - fewest.Value.First)
+                {
+                    fewest = (m, e, first, last);
+                }
+
                 if (last - first + 1 <= maxCount)
                 {
-                    var values = new double[last - first + 1];
-                    for (long i = first; i <= last; i++)
-                    {
-                        values[i - first] = Multiple(i * m, e);
-                    }
-
-                    return new TickSet(values[0], values[^1], Step(m, e), values);
+                    return Build(m, e, first, last);
                 }
             }
+        }
+
+        return Build(fewest!.Value.M, fewest.Value.E, fewest.Value.First, fewest.Value.Last);
+
+        static TickSet Build(int m, int e, long first, long last)
+        {
+            var values = new double[last - first + 1];
+            for (long i = first; i <= last; i++)
+            {
+                values[i - first] = Multiple(i * m, e);
+            }
+
+            return new TickSet(values[0], values[^1], Step(m, e), values);
         }
     }
 

@@ -180,11 +180,4 @@ public sealed class DataTable
     /// <summary>The column, or an <see cref="InputException"/> naming the table and the missing column.</summary>
     public DataColumn Column(string name) =>
         Find(name) ?? throw new InputException($"required column is missing (columns: {string.Join(", ", Columns.Select(c => c.Name))})", file: Name, key: name);
-
-    /// <summary>Rows whose text key columns equal the given values (e.g. scenario and param_set).</summary>
-    public int[] RowsWhere(params (string Column, string Value)[] keys)
-    {
-        var columns = keys.Select(k => (Column: Column(k.Column), k.Value)).ToArray();
-        return Enumerable.Range(0, RowCount).Where(r => columns.All(k => k.Column.Text(r) == k.Value)).ToArray();
-    }
 }

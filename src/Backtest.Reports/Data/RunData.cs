@@ -24,12 +24,34 @@ public sealed record RunData(RunManifest Manifest, DataTable Summary, DataTable?
         StudyColumn, ScenarioColumn, ParameterSetColumn, PathColumn, StepColumn, DateColumn, StatisticColumn,
     };
 
+    private readonly Dictionary<DataTable, Dictionary<(string, string), int[]>> runIndex = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<(string, string), string?> horizons = [];
+    private (string Scenario, string ParameterSet)[]? runs;
+
+    /// <summary>The rows of one run in a table with scenario and param_set columns (indexed once per table).</summary>
+    public int[] RowsOf(DataTable table, string scenario, string parameterSet)
+    {
+        if (!runIndex.TryGetValue(table, out var index))
+        {
+            var sc = table.Column(ScenarioColumn);
+            var ps = table.Column(ParameterSetColumn);
+            index = Enumerable.Range(0, table.RowCount)
+                .GroupBy(r => (sc.Text(r), ps.Text(r)))
+                .ToDictionary(g => g.Key, g => g.ToArray());
+            runIndex[table] = index;
+        }
+
+        return index.GetValueOrDefault((scenario, parameterSet)) ?? [];
+    }
+
     /// <summary>The (scenario, parameter set) pairs in the summary, in row order.</summary>
     public IReadOnlyList<(string Scenario, string ParameterSet)> Runs()
     {
-        var scenario = Summary.Column(ScenarioColumn);
-        var set = Summary.Column(ParameterSetColumn);
-        return Enumerable.Range(0, Summary.RowCount).Select(r => (scenario.Text(r), set.Text(r))).Distinct().ToArray();
+        runs ??= Enumerable.Range(0, Summary.RowCount)
+            .Select(r => (Summary.Column(ScenarioColumn).Text(r), Summary.Column(ParameterSetColumn).Text(r)))
+            .Distinct()
+            .ToArray();
+        return runs;
     }
 
     /// <summary>Scenario names in order of first appearance.</summary>
@@ -43,12 +65,12 @@ public sealed record RunData(RunManifest Manifest, DataTable Summary, DataTable?
             return p;
         }
 
-        if (Summary.Find("paths") is { IsNumeric: true } column && Summary.RowsWhere((ScenarioColumn, scenario), (ParameterSetColumn, parameterSet)) is [var row, ..])
+        if (Summary.Find("paths") is { IsNumeric: true } column && RowsOf(Summary, scenario, parameterSet) is [var row, ..])
         {
             return (long)column.Number(row);
         }
 
-        return Paths is null ? null : Paths.RowsWhere((ScenarioColumn, scenario), (ParameterSetColumn, parameterSet)).Length;
+        return Paths is null ? null : RowsOf(Paths, scenario, parameterSet).Length is > 0 and var rows ? rows : null;
     }
 
     /// <summary>What a step is ("days" unless the series' step column gives another unit).</summary>
@@ -60,11 +82,22 @@ public sealed record RunData(RunManifest Manifest, DataTable Summary, DataTable?
     /// </summary>
     public string? Horizon(string scenario, string parameterSet)
     {
+        if (!horizons.TryGetValue((scenario, parameterSet), out var text))
+        {
+            text = ComputeHorizon(scenario, parameterSet);
+            horizons[(scenario, parameterSet)] = text;
+        }
+
+        return text;
+    }
+
+    private string? ComputeHorizon(string scenario, string parameterSet)
+    {
         int? steps = Manifest.Run(scenario, parameterSet)?.Steps;
         string? dates = null;
         if (Series is not null && Series.Find(ScenarioColumn) is not null)
         {
-            var rows = Series.RowsWhere((ScenarioColumn, scenario), (ParameterSetColumn, parameterSet));
+            var rows = RowsOf(Series, scenario, parameterSet);
             if (rows.Length > 0)
             {
                 var step = Series.Column(StepColumn);
@@ -95,7 +128,7 @@ public sealed record RunData(RunManifest Manifest, DataTable Summary, DataTable?
             return null;
         }
 
-        var rows = Series.RowsWhere((ScenarioColumn, scenario), (ParameterSetColumn, parameterSet));
+        var rows = RowsOf(Series, scenario, parameterSet);
         if (rows.Length == 0)
         {
             return null;

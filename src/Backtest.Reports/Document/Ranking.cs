@@ -15,7 +15,10 @@ public sealed record Constraint(string MetricKey, string Label, Comparison Compa
 {
     public ValueFormat Format { get; init; } = ValueFormat.Number;
 
-    public string Text => $"{Label} {(Comparison == Comparison.AtLeast ? "≥" : "≤")} {NumberFormat.Significant(Bound, Format, 4)}";
+    public string Text => $"{Label} {(Comparison == Comparison.AtLeast ? "≥" : "≤")} {Show(Bound)}";
+
+    /// <summary>A bound or a value compared with it, as given (0.04, not 0.0400).</summary>
+    internal string Show(double value) => Format == ValueFormat.Number ? NumberFormat.Plain(value) : NumberFormat.Significant(value, Format, 4);
 
     public bool IsMetBy(double value) => Comparison == Comparison.AtLeast ? value >= Bound : value <= Bound;
 }
@@ -110,7 +113,7 @@ public static class Ranking
 
             if (!constraint.IsMetBy(bound.Value))
             {
-                return $"fails {constraint.Text} ({NumberFormat.Significant(bound.Value, constraint.Format, 4)})";
+                return $"fails {constraint.Text} ({constraint.Show(bound.Value)})";
             }
         }
 
