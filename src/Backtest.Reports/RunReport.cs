@@ -216,7 +216,7 @@ public static class RunReport
         section.Add(new Paragraph($"Engine {m.EngineVersion ?? "(version not recorded)"} at commit {m.GitCommit ?? "(not recorded)"}; seed {m.Seed?.ToString(CultureInfo.InvariantCulture) ?? "not recorded"}. {timing}"));
         if (m.Machine.Count > 0)
         {
-            section.Add(new Paragraph("Machine: " + string.Join(", ", m.Machine.Select(p => $"{p.Key} {p.Value}")) + "."));
+            section.Add(new Paragraph("Machine: " + string.Join(", ", m.Machine.Select(p => $"{p.Key}: {p.Value}")) + "."));
         }
 
         section.Add(new Paragraph(m.Inputs.Count == 0
