@@ -69,7 +69,7 @@ public sealed class BarChart : Chart
         var axis = ValueAxis with { IncludeZero = true, Scale = AxisScale.Linear };
         var values = AxisTicks.ForVertical(axis, range, Height - top - 80);
         double left = left0 + ValueLabelWidth(values) + TickLength + 4;
-        var labels = LabelLayout.Categories(Categories, (right - left) / Categories.Count, LabelSize, labelSpace);
+        var labels = LabelLayout.Categories(Categories, (right - left) / Categories.Count, LabelSize, labelSpace, left - 2);
         double bottom = Height - Pad - titleHeight - 6 - labels.Height - TickLength - 3;
         if (bottom - top < 40)
         {
@@ -78,7 +78,7 @@ public sealed class BarChart : Chart
 
         values = AxisTicks.ForVertical(axis, range, bottom - top);
         left = left0 + ValueLabelWidth(values) + TickLength + 4;
-        labels = LabelLayout.Categories(Categories, (right - left) / Categories.Count, LabelSize, labelSpace);
+        labels = LabelLayout.Categories(Categories, (right - left) / Categories.Count, LabelSize, labelSpace, left - 2);
         double band = (right - left) / Categories.Count;
         double MapY(double v) => bottom - ((bottom - top) * values.Fraction(v));
 

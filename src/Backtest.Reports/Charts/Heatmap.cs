@@ -71,7 +71,7 @@ public sealed class Heatmap : Chart
         double rowLabelWidth = YLabels.Max(l => TextMetrics.Width(TextMetrics.Truncate(l, LabelSize, 140), LabelSize));
         double left = Pad + titleHeight + 4 + rowLabelWidth + TickLength + 4;
         double right = Width - Pad - LegendWidth;
-        var columns = LabelLayout.Categories(XLabels, (right - left) / XLabels.Count, LabelSize, 110);
+        var columns = LabelLayout.Categories(XLabels, (right - left) / XLabels.Count, LabelSize, 110, left - 2);
         double bottom = Height - Pad - titleHeight - 6 - columns.Height - TickLength - 3;
         if (bottom - top < 40 || right - left < 40)
         {

@@ -47,10 +47,11 @@ internal static class LabelLayout
 
     /// <summary>
     /// Lays out category labels under bands of width <paramref name="band"/>: horizontal when they
-    /// fit, otherwise rotated by 45° (labels longer than <paramref name="maxRotatedWidth"/> are cut
-    /// with an ellipsis), and thinned to every k-th when even rotated labels would touch.
+    /// fit, otherwise rotated by 45° (labels longer than <paramref name="maxRotatedWidth"/>, or than
+    /// the room left of them, are cut with an ellipsis), and thinned to every k-th when even
+    /// rotated labels would touch.
     /// </summary>
-    public static CategoryLabels Categories(IReadOnlyList<string> labels, double band, double fontSize, double maxRotatedWidth)
+    public static CategoryLabels Categories(IReadOnlyList<string> labels, double band, double fontSize, double maxRotatedWidth, double leftRoom = double.PositiveInfinity)
     {
         var centers = Enumerable.Range(0, labels.Count).Select(i => (i + 0.5) * band).ToArray();
         var widths = labels.Select(l => TextMetrics.Width(l, fontSize)).ToArray();
@@ -62,7 +63,10 @@ internal static class LabelLayout
 
         // Rotated 45°, neighbouring labels are parallel; their perpendicular distance is
         // band·sin 45°, which must exceed the text height plus the gap.
-        var texts = labels.Select(l => TextMetrics.Truncate(l, fontSize, maxRotatedWidth)).ToArray();
+        // A rotated label runs down and to the left of its tick; near the left edge it is cut
+        // shorter so it stays inside the chart (leftRoom: distance from the first band to the edge).
+        double cos = Math.Cos(Math.PI / 4);
+        var texts = labels.Select((l, i) => TextMetrics.Truncate(l, fontSize, Math.Min(maxRotatedWidth, ((leftRoom + ((i + 0.5) * band)) / cos) - lineHeight))).ToArray();
         double needed = (lineHeight + Gap) / Math.Sin(Math.PI / 4);
         int stride = Math.Max(1, (int)Math.Ceiling(needed / band));
         var shown = Enumerable.Range(0, labels.Count).Where(i => i % stride == 0).ToArray();

@@ -166,7 +166,9 @@ internal sealed record AxisTicks(AxisSpec Axis, double DomainMin, double DomainM
 
     public static AxisTicks ForVertical(AxisSpec axis, (double Min, double Max) data, double length)
     {
-        int maxCount = Math.Max(2, (int)(length / 34) + 1);
+        // At least 4 ticks, so a short axis does not stretch its domain to two round numbers
+        // far outside the data; labels that would touch are thinned.
+        int maxCount = Math.Max(4, (int)(length / 34) + 1);
         var ticks = Build(axis, data, maxCount);
         double lineHeight = TextMetrics.LineHeight(Chart.LabelSize);
         var centers = ticks.Values.Select(v => length * ticks.Fraction(v)).ToArray();
