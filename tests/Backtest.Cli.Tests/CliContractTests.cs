@@ -2,7 +2,7 @@ namespace Backtest.Cli.Tests;
 
 public class CliContractTests
 {
-    private static (int Code, string Out, string Err) Invoke(params string[] args)
+    internal static (int Code, string Out, string Err) Invoke(params string[] args)
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
@@ -17,6 +17,7 @@ public class CliContractTests
         Assert.Equal(BacktestCli.Ok, code);
         Assert.Contains("run", output);
         Assert.Contains("conformance", output);
+        Assert.Contains("data", output);
     }
 
     [Fact]

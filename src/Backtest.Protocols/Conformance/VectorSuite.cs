@@ -37,6 +37,9 @@ public static class VectorSuites
 {
     public static IReadOnlyList<IVectorSuite> All { get; } =
     [
+        new ReserveVectorSuite(),
+        new SaffronVectorSuite(),
+        new DeFindexVectorSuite(),
     ];
 
     /// <summary>The suite for a document, or null when none accepts it.</summary>
