@@ -56,9 +56,9 @@ public static class TextMetrics
     {
         var lines = new List<string>();
         var current = string.Empty;
-        foreach (var word in text.Split(' ', StringSplitOptions.RemoveEmptyEntries).SelectMany(w => Pieces(w, fontSize, maxWidth, bold)))
+        foreach (var (word, joined) in text.Split(' ', StringSplitOptions.RemoveEmptyEntries).SelectMany(w => Pieces(w, fontSize, maxWidth, bold)))
         {
-            var candidate = current.Length == 0 ? word : current.EndsWith('_') ? current + word : current + " " + word;
+            var candidate = current.Length == 0 ? word : joined ? current + word : current + " " + word;
             if (current.Length > 0 && Width(candidate, fontSize, bold) > maxWidth)
             {
                 lines.Add(current);
@@ -79,11 +79,12 @@ public static class TextMetrics
     }
 
     /// <summary>A word too wide for a line, split after its underscores (snake_case column names); other words whole.</summary>
-    private static IEnumerable<string> Pieces(string word, double fontSize, double maxWidth, bool bold)
+    /// <remarks><c>Joined</c> marks a piece that continues the previous one without a space.</remarks>
+    private static IEnumerable<(string Piece, bool Joined)> Pieces(string word, double fontSize, double maxWidth, bool bold)
     {
         if (Width(word, fontSize, bold) <= maxWidth || !word.Contains('_', StringComparison.Ordinal))
         {
-            yield return word;
+            yield return (word, false);
             yield break;
         }
 
@@ -92,12 +93,12 @@ public static class TextMetrics
         {
             if (word[i] == '_' && i + 1 < word.Length)
             {
-                yield return word[start..(i + 1)];
+                yield return (word[start..(i + 1)], start > 0);
                 start = i + 1;
             }
         }
 
-        yield return word[start..];
+        yield return (word[start..], start > 0);
     }
 
     /// <summary>

@@ -54,7 +54,8 @@ public static class HtmlReportWriter
           body { background: #ffffff; font-size: 11pt; }
           .page { max-width: none; padding: 0; }
           nav.toc { display: none; }
-          figure, table, .verdict { break-inside: avoid; }
+          figure, tr, .verdict { break-inside: avoid; }
+          thead { display: table-header-group; }
           h2, h3 { break-after: avoid; }
           a { color: inherit; text-decoration: none; }
           .table-wrap { overflow: visible; }

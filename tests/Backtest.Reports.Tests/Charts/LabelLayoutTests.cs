@@ -26,6 +26,10 @@ public sealed class LabelLayoutTests
         Assert.True(lines.Count > 1);
         Assert.All(lines, l => Assert.True(TextMetrics.Width(l, 12) <= 150, l));
         Assert.Equal(["wiped_out_", "probability"], TextMetrics.Wrap("wiped_out_probability", 11, 80));
+        var split = TextMetrics.Wrap("wiped_out_probability_lo (probability)", 11, 100);
+        Assert.Equal("wiped_out_probability_lo(probability)", string.Concat(split.Select(l => l.Replace(" ", string.Empty, StringComparison.Ordinal))));
+        Assert.All(split, l => Assert.True(TextMetrics.Width(l, 11) <= 100, l));
+        Assert.Equal(["a_ b"], TextMetrics.Wrap("a_ b", 11, 150));
     }
 
     [Fact]
