@@ -6,10 +6,18 @@ namespace Backtest.Numerics;
 public class FixedPointException : ArithmeticException
 {
     public FixedPointException(string kind, string operation, IReadOnlyList<string> operands)
-        : base($"fixed-point {kind} in {operation}({string.Join(", ", operands)})")
+        : this(kind, operation, operands, null)
     {
+    }
+
+    protected FixedPointException(string kind, string operation, IReadOnlyList<string> operands, int? elementIndex)
+        : base($"fixed-point {kind} in {operation}({string.Join(", ", operands)})" +
+               (elementIndex is int index ? $" at element {index.ToString(CultureInfo.InvariantCulture)}" : string.Empty))
+    {
+        Kind = kind;
         Operation = operation;
         Operands = operands;
+        ElementIndex = elementIndex;
     }
 
     /// <summary>The operation that failed, e.g. "MulDiv".</summary>
@@ -17,6 +25,17 @@ public class FixedPointException : ArithmeticException
 
     /// <summary>The raw operands, in order, as invariant-culture integers.</summary>
     public IReadOnlyList<string> Operands { get; }
+
+    /// <summary>
+    /// For a failure inside an array kernel, the index of the failing element in the kernel's
+    /// spans (the first failing one: kernels stop there); null for a single operation.
+    /// </summary>
+    public int? ElementIndex { get; }
+
+    private string Kind { get; }
+
+    /// <summary>The same failure, located at element <paramref name="index"/> of an array kernel.</summary>
+    public virtual FixedPointException AtElement(int index) => new(Kind, Operation, Operands, index);
 
     protected static string[] Describe(object[] operands) =>
         operands.Select(o => Convert.ToString(o, CultureInfo.InvariantCulture) ?? "null").ToArray();
@@ -29,6 +48,14 @@ public sealed class FixedPointOverflowException : FixedPointException
         : base("overflow", operation, Describe(operands))
     {
     }
+
+    private FixedPointOverflowException(string operation, IReadOnlyList<string> operands, int elementIndex)
+        : base("overflow", operation, operands, elementIndex)
+    {
+    }
+
+    /// <inheritdoc/>
+    public override FixedPointOverflowException AtElement(int index) => new(Operation, Operands, index);
 }
 
 /// <summary>A division by zero inside a fixed-point operation.</summary>
@@ -38,4 +65,12 @@ public sealed class FixedPointDivideByZeroException : FixedPointException
         : base("division by zero", operation, Describe(operands))
     {
     }
+
+    private FixedPointDivideByZeroException(string operation, IReadOnlyList<string> operands, int elementIndex)
+        : base("division by zero", operation, operands, elementIndex)
+    {
+    }
+
+    /// <inheritdoc/>
+    public override FixedPointDivideByZeroException AtElement(int index) => new(Operation, Operands, index);
 }
