@@ -6,7 +6,6 @@ using BenchmarkDotNet.Engines;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
-using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Backtest.IO.Parquet;
 
 namespace Backtest.Benchmarks.IO;
@@ -72,8 +71,8 @@ public class ParquetWriteBenchmarks
         }
     }
 
-    /// <summary>Process CPU seconds of each write, by codec: a figure less disturbed than wall time when the machine is shared.</summary>
-    private static readonly Dictionary<ParquetCodec, List<double>> CpuSeconds = [];
+    /// <summary>Process CPU seconds of each write: a figure less disturbed than wall time when the machine is shared.</summary>
+    private readonly List<double> _cpuSeconds = [];
 
     [Benchmark]
     public long Write()
@@ -81,17 +80,19 @@ public class ParquetWriteBenchmarks
         var cpuBefore = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
         long length = WriteTable();
         double cpu = (System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
-        lock (CpuSeconds)
-        {
-            if (!CpuSeconds.TryGetValue(Codec, out var list))
-            {
-                CpuSeconds[Codec] = list = [];
-            }
-
-            list.Add(cpu);
-        }
-
+        _cpuSeconds.Add(cpu);
         return length;
+    }
+
+    /// <summary>Prints the median CPU time per write into the run's log (the benchmark process's output).</summary>
+    [GlobalCleanup]
+    public void ReportCpuTime()
+    {
+        if (_cpuSeconds.Count > 0)
+        {
+            double median = _cpuSeconds.Order().ElementAt(_cpuSeconds.Count / 2);
+            Console.WriteLine($"// Parquet write, {Codec}: median {median:F3} CPU-s per write = {Rows * 8.0 / median / 1e6:F0} M values per CPU-second ({_cpuSeconds.Count} writes incl. warm-up)");
+        }
     }
 
     private long WriteTable()
@@ -115,68 +116,46 @@ public class ParquetWriteBenchmarks
     }
 
     /// <summary>
-    /// A minimal in-process configuration: the machine is shared, so a few monitored iterations
-    /// of a seconds-long operation, reported as medians; in-process because BenchmarkDotNet 0.14
-    /// does not generate projects for .NET 10 by itself.
+    /// The shared configuration with fewer, monitored runs: one write takes seconds (GZIP tens of
+    /// seconds on a busy machine), so one warm-up and five measured writes per codec.
     /// </summary>
-    private sealed class Config : ManualConfig
+    private sealed class Config : BenchmarkConfig
     {
         public Config()
         {
-            AddJob(Job.Default
-                .WithToolchain(new InProcessEmitToolchain(TimeSpan.FromMinutes(30), logOutput: true))
-                .WithStrategy(RunStrategy.Monitoring)
-                .WithLaunchCount(1)
-                .WithWarmupCount(1)
-                .WithIterationCount(5));
+            AddJob(BaseJob.WithStrategy(RunStrategy.Monitoring).WithWarmupCount(1).WithIterationCount(5).WithId("parquet"));
             AddDiagnoser(MemoryDiagnoser.Default);
-            AddColumnProvider(DefaultColumnProviders.Instance);
-            AddColumn(StatisticColumn.Median, new ValuesPerSecondColumn(cpu: false), new ValuesPerSecondColumn(cpu: true));
-            AddLogger(BenchmarkDotNet.Loggers.ConsoleLogger.Default);
-            AddExporter(BenchmarkDotNet.Exporters.MarkdownExporter.GitHub);
+            AddColumn(new ValuesPerSecondColumn());
         }
     }
 
-    /// <summary>Rows × columns per second, from the median wall time or the median process CPU time.</summary>
-    private sealed class ValuesPerSecondColumn(bool cpu) : IColumn
+    /// <summary>Rows × columns divided by the median time of one write.</summary>
+    private sealed class ValuesPerSecondColumn : IColumn
     {
-        public string Id => cpu ? "ValuesPerCpuSecond" : "ValuesPerSecond";
+        public string Id => "ValuesPerSecond";
 
-        public string ColumnName => cpu ? "Values/CPU-s (median)" : "Values/s (median)";
+        public string ColumnName => "Values/s (median)";
 
         public bool AlwaysShow => true;
 
         public ColumnCategory Category => ColumnCategory.Custom;
 
-        public int PriorityInCategory => cpu ? 1 : 0;
+        public int PriorityInCategory => 0;
 
         public bool IsNumeric => true;
 
         public UnitType UnitType => UnitType.Dimensionless;
 
-        public string Legend => cpu
-            ? "values (rows × 8 columns) written per second of process CPU time, less sensitive to other load on a shared machine"
-            : "values (rows × 8 columns) written per second of wall time";
+        public string Legend => "values (rows × 8 columns) written per second of wall time, from the median";
 
         public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, SummaryStyle.Default);
 
-        public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
-        {
-            double? seconds = cpu ? MedianCpuSeconds((ParquetCodec)benchmarkCase.Parameters["Codec"]) : summary[benchmarkCase]?.ResultStatistics?.Median / 1e9;
-            return seconds is double s ? $"{Rows * 8.0 / s / 1e6:F0} M" : "-";
-        }
+        public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style) =>
+            summary[benchmarkCase]?.ResultStatistics?.Median is double ns ? $"{Rows * 8.0 / (ns / 1e9) / 1e6:F0} M" : "-";
 
         public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
 
         public bool IsAvailable(Summary summary) => true;
-
-        private static double? MedianCpuSeconds(ParquetCodec codec)
-        {
-            lock (CpuSeconds)
-            {
-                return CpuSeconds.TryGetValue(codec, out var list) && list.Count > 0 ? list.Order().ElementAt(list.Count / 2) : null;
-            }
-        }
     }
 
     /// <summary>Discards what is written and counts it.</summary>
