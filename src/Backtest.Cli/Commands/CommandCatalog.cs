@@ -10,5 +10,6 @@ internal static class CommandCatalog
         yield return RunCommand.Create(stdout);
         yield return ConformanceCommand.Create(stdout);
         yield return DataCommand.Create(stdout);
+        yield return InspectCommand.Create(stdout);
     }
 }
