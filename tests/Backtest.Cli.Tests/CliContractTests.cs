@@ -18,6 +18,7 @@ public class CliContractTests
         Assert.Contains("run", output);
         Assert.Contains("conformance", output);
         Assert.Contains("data", output);
+        Assert.Contains("inspect", output);
     }
 
     [Fact]

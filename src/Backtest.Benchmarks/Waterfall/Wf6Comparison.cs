@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Backtest.Engine.Models.Wf6;
-using Backtest.Engine.Tables;
+using Backtest.IO.Tables;
 using Backtest.Numerics;
 using Backtest.Numerics.Random;
 

@@ -37,6 +37,7 @@ public static class VectorSuites
 {
     public static IReadOnlyList<IVectorSuite> All { get; } =
     [
+        new Ampleforth.AmpleforthVectorSuite(),
         new ReserveVectorSuite(),
         new SaffronVectorSuite(),
         new DeFindexVectorSuite(),

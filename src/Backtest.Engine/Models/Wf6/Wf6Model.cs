@@ -1,5 +1,5 @@
 using Backtest.Engine.Studies;
-using Backtest.Engine.Tables;
+using Backtest.IO.Tables;
 using Backtest.Numerics;
 using Backtest.Numerics.Random;
 using Backtest.Numerics.Simd;

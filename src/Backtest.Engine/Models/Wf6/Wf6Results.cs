@@ -1,4 +1,4 @@
-using Backtest.Engine.Tables;
+using Backtest.IO.Tables;
 using Backtest.Numerics;
 using Backtest.Numerics.Statistics;
 using Backtest.Protocols.Waterfall;

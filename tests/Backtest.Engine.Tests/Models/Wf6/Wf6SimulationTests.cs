@@ -1,7 +1,7 @@
 using Backtest.Engine.Models;
 using Backtest.Engine.Models.Wf6;
 using Backtest.Engine.Studies;
-using Backtest.Engine.Tables;
+using Backtest.IO.Tables;
 using Backtest.Numerics;
 using Backtest.Numerics.Random;
 using Backtest.Numerics.Simd;

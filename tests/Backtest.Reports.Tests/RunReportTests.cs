@@ -1,0 +1,209 @@
+using System.Text.RegularExpressions;
+using Backtest.Reports.Assembly;
+using Backtest.Reports.Charts;
+using Backtest.Reports.Data;
+using Backtest.Reports.Document;
+
+namespace Backtest.Reports.Tests;
+
+public sealed partial class RunReportTests
+{
+    private static readonly Lazy<RunData> Run = new(() => SyntheticRun.Build());
+    private static readonly Lazy<ReportDocument> Document = new(() => RunReport.Build(Run.Value));
+
+    [Fact]
+    public void Every_section_the_run_calls_for_is_present()
+    {
+        var ids = Document.Value.Sections.Select(s => s.Id).ToArray();
+        Assert.Equal(["overview", "run-table", "recommendations", "parameter-grid", "loss-distributions", "deviation-ratio", "tier-capital", "series", "provenance"], ids);
+        Assert.NotEmpty(Document.Value.Definitions);
+
+        var facts = Document.Value.Facts.ToDictionary(f => f.Label, f => f.Value);
+        Assert.Equal("synthetic-waterfall", facts["study"]);
+        Assert.Equal("waterfall", facts["model"]);
+        Assert.Equal("0.1.0", facts["engine version"]);
+        Assert.Equal("0123456789abcdef0123456789abcdef01234567", facts["commit"]);
+        Assert.Equal("2026-03-01 10:02 UTC", facts["run finished"]);
+        Assert.Equal("1 to 1,500 per run", facts["paths"]);
+    }
+
+    [Fact]
+    public void Charts_are_chosen_by_what_the_run_contains()
+    {
+        var charts = Document.Value.Figures().Select(f => f.Chart).ToArray();
+        Assert.Contains(charts, c => c is FanChart { Band: not null }); // Monte Carlo dr with the equilibrium band
+        Assert.Contains(charts, c => c is LineChart { Band: not null }); // historical dr
+        Assert.Contains(charts, c => c is FanChart { Band: null }); // other variables
+        Assert.Contains(charts, c => c is Heatmap);
+        Assert.Contains(charts, c => c is Histogram);
+        Assert.Contains(charts, c => c is ExceedanceChart);
+        Assert.Contains(charts, c => c is StackedAreaChart);
+        Assert.Contains(charts, c => c is ScatterChart);
+        Assert.Contains(charts, c => c is BarChart);
+
+        // No dr series, no tier capital, no paths, one swept parameter: none of those sections.
+        var bare = Run.Value with { Paths = null, Series = null, Manifest = Run.Value.Manifest with { SweptParameters = ["fee_rate"] } };
+        var ids = RunReport.Build(bare).Sections.Select(s => s.Id).ToArray();
+        Assert.Equal(["overview", "run-table", "recommendations", "provenance"], ids);
+    }
+
+    [Fact]
+    public void Every_number_in_the_run_tables_carries_its_statements()
+    {
+        var tables = Document.Value.Sections.Single(s => s.Id == "run-table").Blocks.OfType<TableBlock>().Select(t => TableModel.From(t.Table)).ToArray();
+        Assert.Equal(2, tables.Length);
+        var mc = tables.Single(t => t.Title.Contains(SyntheticRun.MonteCarlo, StringComparison.Ordinal));
+        Assert.Equal($"Scenario {SyntheticRun.MonteCarlo}: 1,500 paths per run, horizon 365 days", mc.Title);
+        Assert.Equal(11 * SyntheticRun.Tiers, mc.Rows.Count);
+        var metricHeaders = mc.Headers.Where(h => h.Footnote > 0).ToArray();
+        Assert.Equal(["run_probability", "wiped_out_probability", "mean_loss", "loss_var_99", "apy"], metricHeaders.Select(h => h.Text));
+        Assert.Equal(metricHeaders.Length, mc.Footnotes.Count);
+        foreach (var footnote in mc.Footnotes)
+        {
+            Assert.Contains("horizon: 365 days", footnote);
+            Assert.Contains("paths: 1,500", footnote);
+            Assert.Contains("interval:", footnote);
+        }
+
+        Assert.Contains("statistic: probability (share of paths)", mc.Footnotes[0]);
+        Assert.Contains("interval: [run_probability_lo, run_probability_hi]: 95% Wilson score interval", mc.Footnotes[0]);
+        Assert.Contains("statistic: 99th percentile of the loss (value at risk); horizon: 365 days; loss class: per row (tier, tier_name)", mc.Footnotes[3]);
+        Assert.Contains("interval: none reported", mc.Footnotes[4]);
+
+        int run = mc.Headers.ToList().FindIndex(h => h.Text == "run_probability");
+        Assert.All(mc.Rows, r => Assert.Matches(IntervalCell(), r[run]));
+        Assert.Equal("ps000", mc.Rows[0][0]);
+        Assert.Equal("0.5", mc.Rows[0][1]);
+    }
+
+    [Fact]
+    public void Recommendation_ranks_by_the_objective_and_states_it()
+    {
+        var recs = Document.Value.Sections.Single(s => s.Id == "recommendations").Blocks.OfType<RecommendationBlock>().Select(b => b.Recommendation).ToArray();
+        var mc = recs.Single(r => r.Scope == $"scenario {SyntheticRun.MonteCarlo}");
+        Assert.Equal("lowest run_probability", mc.Objective.Text);
+        Assert.Equal("ps008", mc.UniqueBest!.Candidate.Name); // senior weight 0.7, fee 0.001
+        Assert.StartsWith("Recommended for scenario stress-mc: ps008 (run_probability 0.013 [0.008, 0.019]", TableModel.Verdict(mc));
+
+        // Every parameter set scores 0 on the single historical path: the report says it cannot choose.
+        var history = recs.Single(r => r.Scope == $"scenario {SyntheticRun.Historical}");
+        Assert.Null(history.UniqueBest);
+        Assert.StartsWith("No single recommendation for scenario history-2020: 11 parameter sets share the best run_probability", TableModel.Verdict(history));
+
+        var constrained = Objective.Minimize("run_probability", "run probability").SubjectTo(new Constraint("apy[tier=1]", "tier-1 APY", Comparison.AtLeast, 0.06));
+        var doc = RunReport.Build(Run.Value, new ReportOptions { Objective = constrained });
+        var best = doc.Sections.Single(s => s.Id == "recommendations").Blocks.OfType<RecommendationBlock>().Select(b => b.Recommendation).Single(r => r.Scope.EndsWith(SyntheticRun.MonteCarlo, StringComparison.Ordinal));
+        Assert.Equal("ps010", best.UniqueBest!.Candidate.Name);
+        Assert.All(best.Ranked.Where(r => r.Rank is not null), r => Assert.True(r.Candidate.Metrics["apy[tier=1]"].Value >= 0.06));
+
+        var unknown = Objective.Minimize("no_such_metric", "x");
+        var e = Assert.Throws<InputException>(() => RunReport.Build(Run.Value, new ReportOptions { Objective = unknown }));
+        Assert.Equal("no_such_metric", e.Key);
+    }
+
+    [Fact]
+    public void Time_outside_the_equilibrium_band_is_counted_over_finite_steps()
+    {
+        Assert.Equal("2 of 4 steps (50.0%)", DeviationRatioRule.Outside([0.9, 0.95, 1.05, 1.06, double.NaN]));
+        Assert.Equal("no steps (no values)", DeviationRatioRule.Outside([double.NaN]));
+    }
+
+    [Fact]
+    public void Markdown_summary_has_well_formed_tables_with_the_same_statements()
+    {
+        string md = MarkdownSummaryWriter.Write(Document.Value);
+        var lines = md.Split('\n');
+        int tables = 0;
+        for (int i = 0; i < lines.Length; i++)
+        {
+            if (!lines[i].StartsWith("|---", StringComparison.Ordinal) && !(lines[i].StartsWith('|') && i + 1 < lines.Length && lines[i + 1].StartsWith("|---", StringComparison.Ordinal)))
+            {
+                continue;
+            }
+
+            if (lines[i].StartsWith("|---", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            int columns = Cells(lines[i]).Length;
+            var separator = Cells(lines[i + 1]);
+            Assert.Equal(columns, separator.Length);
+            Assert.All(separator, s => Assert.Matches("^-{3,}:?$", s));
+            for (int r = i + 2; r < lines.Length && lines[r].StartsWith('|'); r++)
+            {
+                Assert.Equal(columns, Cells(lines[r]).Length);
+            }
+
+            tables++;
+        }
+
+        Assert.Equal(5, tables); // header facts, two run tables, two rankings
+        Assert.Contains("| parameter set | senior\\_weight (share) | fee\\_rate (per redemption) | tier | tier\\_name | run\\_probability (probability) [1] |", md);
+        Assert.Contains("[1] run\\_probability (probability): Share of paths on which cumulative redemptions over 5 days exceed 30% of capital; statistic: probability (share of paths); horizon: 365 days; paths: 1,500; interval: [run\\_probability\\_lo, run\\_probability\\_hi]", md);
+        Assert.Contains("![Figure 1: ", md);
+        Assert.Matches(@"\| 0\.0\d+ \[0\.0\d+, 0\.0\d+\] \|", md);
+    }
+
+    [Fact]
+    public void Html_footnotes_resolve_and_numbers_are_right_aligned()
+    {
+        string html = HtmlReportWriter.Write(Document.Value);
+        Browser.ReportInBrowserTests.AssertSelfContained(html);
+        var links = Regex.Matches(html, "href=\"#(t\\d+-fn\\d+)\"").Select(m => m.Groups[1].Value).Distinct().ToArray();
+        Assert.NotEmpty(links);
+        Assert.All(links, id => Assert.Contains($"id=\"{id}\"", html));
+        Assert.Matches("<td class=\"num\">0\\.0\\d+ \\[0\\.0\\d+, 0\\.0\\d+\\]</td>", html);
+        Assert.Equal(Document.Value.Figures().Count(), Regex.Count(html, "<svg "));
+        Assert.Contains("<h2>Recommendations</h2>", html);
+    }
+
+    [Fact]
+    public void Report_is_written_atomically_and_deterministically()
+    {
+        var root = Directory.CreateTempSubdirectory("backtest-report-write-");
+        try
+        {
+            var first = RunReport.Write(root.FullName, Run.Value);
+            Assert.Equal(Path.Combine(root.FullName, "report"), first.Directory);
+            Assert.Equal(Document.Value.Figures().Count() + 2, Directory.GetFiles(first.Directory).Length);
+            Assert.All(first.Charts, c => Assert.StartsWith("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg", File.ReadAllText(c)));
+            byte[] html = File.ReadAllBytes(first.Html);
+
+            RunReport.Write(root.FullName, Run.Value);
+            Assert.Equal(html, File.ReadAllBytes(first.Html));
+            Assert.Single(Directory.GetDirectories(root.FullName)); // no staging or retired folders left
+
+            // A chart that cannot be drawn fails the write and leaves the previous report as it was.
+            var broken = RunReport.Build(Run.Value);
+            broken.Sections[0].Add(new FigureBlock(new Figure("broken", new LineChart { Title = "Broken", XAxis = AxisSpec.Steps(), YAxis = new("y", "u"), Series = [new("a", [0, 1], [0, double.PositiveInfinity])] }, "broken")));
+            Assert.Throws<ChartDataException>(() => RunReport.Write(root.FullName, broken));
+            Assert.Equal(html, File.ReadAllBytes(first.Html));
+            Assert.Single(Directory.GetDirectories(root.FullName));
+
+            Assert.Throws<InputException>(() => RunReport.Write(Path.Combine(root.FullName, "missing"), Run.Value));
+        }
+        finally
+        {
+            root.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public void A_manifest_without_runs_still_gives_paths_and_horizons_from_the_tables()
+    {
+        var run = SyntheticRun.Build(withManifestRuns: false);
+        Assert.Equal(SyntheticRun.McPaths, run.PathCount(SyntheticRun.MonteCarlo, "ps000"));
+        Assert.Null(run.PathCount(SyntheticRun.Historical, "ps000"));
+        Assert.Equal("730 days (2020-01-01 to 2021-12-30)", run.Horizon(SyntheticRun.Historical, "ps000"));
+        Assert.Equal("365 days", run.Horizon(SyntheticRun.MonteCarlo, "ps000"));
+        var doc = RunReport.Build(run);
+        Assert.Contains(doc.Sections.Single(s => s.Id == "overview").Blocks, b => b is Note n && n.Text.Contains("lists no runs", StringComparison.Ordinal));
+    }
+
+    private static string[] Cells(string row) =>
+        Regex.Split(row.Trim().Trim('|'), @"(?<!\\)\|").Select(c => c.Trim()).ToArray();
+
+    [GeneratedRegex(@"^\d\.\d+ \[\d\.\d+, \d\.\d+\]$")]
+    private static partial Regex IntervalCell();
+}
