@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Backtest.Numerics;
 using Backtest.Numerics.Random;
@@ -117,6 +118,7 @@ public sealed class EventTimeLossModel
     }
 
     /// <summary>Claim days of a chunk: the k-th claim day of every lane still inside the horizon, k = 0, 1, ….</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void DrawClaimDays(RandomStream stream, long first, int width, Chunk chunk)
     {
         chunk.StartClaims(width);
@@ -176,6 +178,7 @@ public sealed class EventTimeLossModel
     }
 
     /// <summary>Catastrophe days of a chunk, like <see cref="DrawClaimDays"/> (one block per event).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void DrawCatastropheDays(RandomStream stream, long first, int width, Chunk chunk)
     {
         chunk.StartCatastrophes(width);

@@ -147,8 +147,10 @@ public sealed class Wf6Kernel
     /// <summary>
     /// Days outside, vectors inside: consecutive vectors of a day are independent, so the
     /// processor overlaps their long dependency chains (one vector's day is a chain of about a
-    /// hundred cycles). The chunk's state stays in the first-level cache.
+    /// hundred cycles). The chunk's state stays in the first-level cache. Compiled optimised at
+    /// once: a run calls it a few hundred times, too few for tiered compilation to get there early.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private unsafe void RunChunk<TW, TS, TV, TD>(Wf6LossDays losses, int first, int count, ChunkState s, long* rows, Wf6Outputs outputs)
         where TW : IVectorWidth<TV, TD>
         where TS : IStepLanes<TV, TD>
@@ -265,6 +267,7 @@ public sealed class Wf6Kernel
     }
 
     /// <summary>The loss step of the reference for the lanes with a loss today (the chunk's schedule).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void TakeLosses(ReadOnlySpan<long> amounts, ChunkState s, int day)
     {
         int stride = s.Stride;
