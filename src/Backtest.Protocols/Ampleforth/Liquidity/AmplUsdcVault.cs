@@ -270,30 +270,12 @@ public sealed class AmplUsdcVault
 
         long spot = Perp.Token.BalanceOf(Account);
         long usdc = Usdc.BalanceOf(Account);
-        foreach (var band in Config.Bands)
+        var ids = LiquidityBand.Provide(Pool, Account, spot, usdc, Config.Bands);
+        if (ids.Count > 0)
         {
-            var (lower, upper) = band.SqrtBounds();
-            BigInteger s = (BigInteger)spot * band.SharePerc / SpotFeePolicy.One;
-            BigInteger u = (BigInteger)usdc * band.SharePerc / SpotFeePolicy.One;
-            BigInteger liquidity = SqrtPriceMath.LiquidityForAmounts(Pool.SqrtPriceX96, lower, upper, s, u);
-            while (liquidity.Sign > 0)
-            {
-                var (n0, n1) = SqrtPriceMath.AmountsForLiquidity(Pool.SqrtPriceX96, lower, upper, liquidity, roundUp: true);
-                if (n0 <= s && n1 <= u)
-                {
-                    break;
-                }
-
-                liquidity -= 1;
-            }
-
-            if (liquidity.Sign > 0)
-            {
-                var (id, _, _) = Pool.Mint(Account, lower, upper, liquidity);
-                _chain.RecordList(_positionIds);
-                _positionIds.Add(id);
-                any = true;
-            }
+            _chain.RecordList(_positionIds);
+            _positionIds.AddRange(ids);
+            any = true;
         }
 
         if (!any)

@@ -6,8 +6,8 @@ namespace Backtest.Protocols.Ampleforth.Liquidity;
 /// <summary>A liquidity position: a price range in Q64.96 square roots, its liquidity and the fees owed to it.</summary>
 public sealed record PoolPosition(int Id, int Owner, BigInteger SqrtLower, BigInteger SqrtUpper, BigInteger Liquidity, long FeesOwed0, long FeesOwed1);
 
-/// <summary>What a swap exchanged: input used (fee included), output paid and the fee kept for liquidity providers.</summary>
-public readonly record struct SwapResult(long AmountIn, long AmountOut, long Fee);
+/// <summary>What a swap exchanged: input used (fee included), output paid, the fee kept for liquidity providers, and the price after.</summary>
+public readonly record struct SwapResult(long AmountIn, long AmountOut, long Fee, BigInteger SqrtPriceAfter);
 
 /// <summary>
 /// A concentrated-liquidity pool in the Uniswap v3 form (v3-core <c>UniswapV3Pool</c>, restated):
@@ -279,7 +279,7 @@ public sealed class ConcentratedPool
             price = next;
         }
 
-        return (new SwapResult(ToAmount(used, "swap input"), ToAmount(paid, "swap output"), ToAmount(feeTotal, "swap fee")), price, fees);
+        return (new SwapResult(ToAmount(used, "swap input"), ToAmount(paid, "swap output"), ToAmount(feeTotal, "swap fee"), price), price, fees);
     }
 
     private static BigInteger DefaultLimit(bool zeroForOne) => zeroForOne ? SqrtPriceMath.MinSqrtRatio + 1 : SqrtPriceMath.MaxSqrtRatio - 1;

@@ -26,6 +26,41 @@ public sealed record LiquidityBand(long LowerPrice, long UpperPrice, long ShareP
         ? (SqrtPriceMath.MinSqrtRatio, SqrtPriceMath.MaxSqrtRatio)
         : (SpotUsdcPrice.ToSqrtPriceX96(LowerPrice), SpotUsdcPrice.ToSqrtPriceX96(UpperPrice));
 
+    /// <summary>
+    /// Puts <paramref name="spot"/> and <paramref name="usdc"/> into the pool for
+    /// <paramref name="owner"/>, band by band: each band gets its share of both and takes the most
+    /// liquidity that share allows at the current price (one unit less while the rounded-up
+    /// amounts would exceed it). Returns the position ids created.
+    /// </summary>
+    public static List<int> Provide(ConcentratedPool pool, int owner, long spot, long usdc, IReadOnlyList<LiquidityBand> bands)
+    {
+        var ids = new List<int>();
+        foreach (var band in bands)
+        {
+            var (lower, upper) = band.SqrtBounds();
+            BigInteger s = (BigInteger)spot * band.SharePerc / SpotFeePolicy.One;
+            BigInteger u = (BigInteger)usdc * band.SharePerc / SpotFeePolicy.One;
+            BigInteger liquidity = SqrtPriceMath.LiquidityForAmounts(pool.SqrtPriceX96, lower, upper, s, u);
+            while (liquidity.Sign > 0)
+            {
+                var (n0, n1) = SqrtPriceMath.AmountsForLiquidity(pool.SqrtPriceX96, lower, upper, liquidity, roundUp: true);
+                if (n0 <= s && n1 <= u)
+                {
+                    break;
+                }
+
+                liquidity -= 1;
+            }
+
+            if (liquidity.Sign > 0)
+            {
+                ids.Add(pool.Mint(owner, lower, upper, liquidity).Id);
+            }
+        }
+
+        return ids;
+    }
+
     /// <summary>Checks that shares sum to 100% and every bounded band has 0 &lt; lower &lt; upper.</summary>
     public static void Validate(IReadOnlyList<LiquidityBand> bands)
     {
