@@ -192,19 +192,8 @@ public sealed class SpotWorld
     public KeeperDay BeginDay(int step)
     {
         Step = step;
-        var era = AmplPolicyTimeline.Mainnet.At(Instant(step));
-        Policy.Parameters = era.Parameters;
-        Chain.AdvanceTo(Math.Max(Chain.Now, Midnight(step) + era.Parameters.RebaseWindowOffsetSec + 60));
         long supplyBefore = Ampl.TotalSupply;
-        try
-        {
-            Policy.Rebase(Chain.Now, Ampl, new OracleReading(Fp18(market.OracleRate(step))), new OracleReading(TargetReading(era.Parameters, AmplTarget)));
-        }
-        catch (MonetaryPolicyException e) when (e.Rule is MonetaryPolicyException.RebaseTooSoon or MonetaryPolicyException.NotInRebaseWindow)
-        {
-            // An era switch that moves the window inside the day skips that day's rebase, as on chain.
-        }
-
+        AmplSupplyReplay.RebaseDay(Chain, Policy, Ampl, market.Days[step], market.OracleRate(step), AmplTarget);
         long delta = Ampl.TotalSupply - supplyBefore;
         Chain.Advance(120);
         Perp.UpdateState();
@@ -587,12 +576,6 @@ public sealed class SpotWorld
     private long Midnight(int step) => (market.Days[step].DayNumber - UnixEpochDay) * Day;
 
     private DateTimeOffset Instant(int step) => new(market.Days[step].ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-
-    private static BigInteger Fp18(long amount) => (BigInteger)amount * 1_000_000_000;
-
-    /// <summary>The target oracle's reading for an era: the target itself, or target × baseCpi for an index oracle (so index/base gives it back exactly).</summary>
-    private static BigInteger TargetReading(PolicyParameters era, long target) =>
-        era.TargetOracle == TargetOracleKind.TargetRate ? Fp18(target) : Fp18(target) * era.BaseCpi / RebaseFunction.One;
 
     /// <summary>A zero-fee v5 policy for seeding: defines DR as 1 while the perp is empty, where the real policy divides by zero.</summary>
     private sealed class SeedingFeePolicy : DeviationFeePolicy
