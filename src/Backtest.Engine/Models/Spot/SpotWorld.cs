@@ -227,9 +227,10 @@ public sealed class SpotWorld
             Vault.Recover();
             Vault.Deploy();
         }
-        catch (RolloverVaultException e) when (e.Rule == RolloverVaultException.InsufficientDeployment)
+        catch (ProtocolException)
         {
-            // Nothing usable or nothing to roll: recorded below if a rollover was due.
+            // Nothing usable, nothing to roll, or a bond refusing a deposit too small to open it:
+            // the keeper's transaction reverts and, if a rollover was due, the day counts as unrollable.
         }
 
         bool unrollable = due && UpForRollover();
