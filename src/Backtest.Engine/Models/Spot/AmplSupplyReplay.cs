@@ -18,6 +18,9 @@ public static class AmplSupplyReplay
 {
     private static readonly long UnixEpochDay = new DateOnly(1970, 1, 1).DayNumber;
 
+    /// <summary>What <see cref="RebaseDay"/> returns for a rebase skipped because the supply would leave the 64-bit range.</summary>
+    public const long SupplyCapped = long.MinValue;
+
     /// <summary>An amount (9 decimals) as an 18-decimal oracle value, exactly.</summary>
     public static BigInteger Fp18(long amount) => (BigInteger)amount * 1_000_000_000;
 
@@ -31,7 +34,8 @@ public static class AmplSupplyReplay
     /// <summary>
     /// Rebases <paramref name="token"/> for <paramref name="day"/>: sets the era's parameters,
     /// moves the chain to the rebase time and runs the policy; a rebase the policy refuses as too
-    /// soon or outside its window (an era switch moving the window) changes nothing. Returns the supply change.
+    /// soon or outside its window (an era switch moving the window) changes nothing. Returns the
+    /// supply change, or <see cref="SupplyCapped"/> when the new supply would pass the token's 64-bit range.
     /// </summary>
     public static long RebaseDay(Chain chain, MonetaryPolicy policy, AmplToken token, DateOnly day, long rate, long target)
     {
@@ -46,6 +50,13 @@ public static class AmplSupplyReplay
         catch (MonetaryPolicyException e) when (e.Rule is MonetaryPolicyException.RebaseTooSoon or MonetaryPolicyException.NotInRebaseWindow)
         {
             // The day passes without a rebase, as it did on chain.
+        }
+        catch (FixedPointOverflowException)
+        {
+            // The token holds supply in 64-bit base units (at most 9.2·10⁹ AMPL). Exogenous Monte
+            // Carlo prices do not answer an expansion, so a path can ask for more: the rebase is
+            // skipped and reported (SupplyCapped), never wrapped.
+            return SupplyCapped;
         }
 
         return token.TotalSupply - before;

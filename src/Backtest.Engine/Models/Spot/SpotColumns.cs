@@ -28,6 +28,7 @@ public static class SpotColumns
         ColumnSpec.Amount("rebalance_transfer", "net value the daily v5 rebalances moved into the perp (negative: debasement of the perp toward the vault)", "AMPL"),
         ColumnSpec.Double("senior_cdr_min", "lowest collateral ÷ senior supply of any live bond over the path (below 1: a senior tranche was impaired; NaN with no live bond)", "ratio"),
         ColumnSpec.Double("pool_discount_max", "largest discount of SPOT's pool price to its NAV at AMPL's market price, over the path's days (1 − price ÷ NAV)", "fraction"),
+        ColumnSpec.Int32("supply_capped_days", "days whose AMPL rebase was skipped because the supply would have passed the token model's 64-bit range (9.2·10⁹ AMPL; only exogenous Monte Carlo prices get there)", "days"),
         ColumnSpec.Boolean("note_run", "the vault-note holders had a run event (the run conditions applied to note redemptions)"),
         ColumnSpec.Double("note_peak_window_redemption", "largest share of outstanding notes redeemed within any run_window days", "fraction"),
         ColumnSpec.Double("note_first_mover_advantage", "AMPL per note unit received by the first first_mover_share of redeemed notes ÷ by the last share (NaN with no redemptions)", "ratio"),
@@ -47,11 +48,11 @@ public static class SpotColumns
         ColumnSpec.Amount("perp_price", "perp TVL ÷ SPOT supply (rounded down)", "AMPL per SPOT"),
         ColumnSpec.Amount("vault_tvl", "rollover vault value", "AMPL"),
         ColumnSpec.Amount("vault_supply", "vault note supply ÷ 10⁶ (one per AMPL at the initial rate)", "notes ÷ 10⁶"),
-        ColumnSpec.Double("dr", "deviation ratio after the day's operations", "ratio"),
+        ColumnSpec.Double("dr", "deviation ratio after the day's operations (0 when the perp is empty)", "ratio"),
         ColumnSpec.Amount("rebalance_amount", "the day's v5 rebalance into the perp (negative: debasement)", "AMPL"),
-        ColumnSpec.Double("senior_cdr_min", "lowest collateral ÷ senior supply of any live bond (below 1: impaired senior; NaN with none)", "ratio"),
+        ColumnSpec.Double("senior_cdr_min", "lowest collateral ÷ senior supply of any live bond (below 1: impaired senior; 0 with no live bond)", "ratio"),
         ColumnSpec.Amount("usdc_price", "USDC's price", "USD"),
-        ColumnSpec.Double("spot_pool_price", "SPOT's price on the SPOT-USDC pool", "USD"),
+        ColumnSpec.Double("spot_pool_price", "SPOT's price on the SPOT-USDC pool (0 if undefined)", "USD"),
         ColumnSpec.Amount("spot_held", "SPOT still held by the SPOT holder population", "SPOT"),
         ColumnSpec.Int64("unrollable", "1 on a day the vault left assets up for rollover unrolled, else 0", "flag"),
     ];
@@ -93,6 +94,7 @@ public static class SpotColumns
         batch.Int64(c++)[row] = run.RebalanceTransfer;
         batch.Double(c++)[row] = run.SeniorCdrMinOverPath;
         batch.Double(c++)[row] = run.MaxPoolDiscount;
+        batch.Int32(c++)[row] = run.SupplyCappedDays;
 
         // The note observer's columns come from its own run-metric row.
         var scratch = new ColumnTable(RunMetrics.PathColumns, 1);
@@ -121,15 +123,18 @@ public static class SpotColumns
             series.Set(v++, path, t, d.PerpSupply == 0 ? 0 : Fixed.MulDiv(d.PerpTvl, Fixed.One, d.PerpSupply, Rounding.Floor));
             series.Set(v++, path, t, d.VaultTvl);
             series.Set(v++, path, t, Fixed.ToInt64(d.NoteSupply / RolloverVault.InitialRate, "vault_supply"));
-            series.Set(v++, path, t, d.DeviationRatio);
+            series.Set(v++, path, t, Finite(d.DeviationRatio));
             series.Set(v++, path, t, d.RebalanceAmount);
-            series.Set(v++, path, t, d.SeniorCdrMin);
+            series.Set(v++, path, t, Finite(d.SeniorCdrMin));
             series.Set(v++, path, t, d.UsdcPrice);
-            series.Set(v++, path, t, d.PoolPriceUsd);
+            series.Set(v++, path, t, Finite(d.PoolPriceUsd));
             series.Set(v++, path, t, d.SpotHeld);
             series.Set(v, path, t, d.Unrollable ? 1L : 0L);
         }
     }
+
+    /// <summary>Series statistics need finite values: an undefined ratio (no perp TVL, no live bond) is recorded as 0, as the column descriptions say.</summary>
+    private static double Finite(double value) => double.IsFinite(value) ? value : 0;
 
     /// <summary>The spot summary row: means (self-normalised likelihood-ratio weighted when any weight ≠ 1), type-7 quantiles (NaN when weighted), and the note run probability with its interval.</summary>
     public static ColumnTable Summarize(ColumnTable paths)

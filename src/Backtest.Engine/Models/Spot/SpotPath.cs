@@ -93,6 +93,9 @@ public sealed class SpotPath
 
     public int UnrollableDays { get; private set; }
 
+    /// <summary>Days whose rebase was skipped because the supply would have left the token's 64-bit range.</summary>
+    public int SupplyCappedDays { get; private set; }
+
     public int UnderSubscribedDays { get; private set; }
 
     public int OverSubscribedDays { get; private set; }
@@ -325,6 +328,7 @@ public sealed class SpotPath
         }
 
         UnrollableDays += keeper.Unrollable ? 1 : 0;
+        SupplyCappedDays += keeper.SupplyCapped ? 1 : 0;
         RebalanceTransfer = Fixed.Add(RebalanceTransfer, keeper.RebalanceAmount);
         double cdr = World.SeniorCdrMin();
         if (!double.IsNaN(cdr))

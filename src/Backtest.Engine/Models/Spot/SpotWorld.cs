@@ -11,7 +11,7 @@ using Backtest.Protocols.Ampleforth.Tokens;
 namespace Backtest.Engine.Models.Spot;
 
 /// <summary>What the keepers' part of a day did.</summary>
-public readonly record struct KeeperDay(long SupplyDelta, double RebasePercent, long RebalanceAmount, bool RolloverDue, bool Unrollable);
+public readonly record struct KeeperDay(long SupplyDelta, double RebasePercent, long RebalanceAmount, bool RolloverDue, bool Unrollable, bool SupplyCapped);
 
 /// <summary>The value one exit received, in AMPL at the day's market price, and the part of it the contracts kept as fees.</summary>
 public readonly record struct ExitFill(long Units, long ValueAmpl, long FairValueAmpl, long FeeAmpl);
@@ -193,7 +193,7 @@ public sealed class SpotWorld
     {
         Step = step;
         long supplyBefore = Ampl.TotalSupply;
-        AmplSupplyReplay.RebaseDay(Chain, Policy, Ampl, market.Days[step], market.OracleRate(step), AmplTarget);
+        bool capped = AmplSupplyReplay.RebaseDay(Chain, Policy, Ampl, market.Days[step], market.OracleRate(step), AmplTarget) == AmplSupplyReplay.SupplyCapped;
         long delta = Ampl.TotalSupply - supplyBefore;
         Chain.Advance(120);
         Perp.UpdateState();
@@ -246,7 +246,7 @@ public sealed class SpotWorld
             }
         }
 
-        return new KeeperDay(delta, supplyBefore == 0 ? 0 : 100.0 * delta / supplyBefore, rebalance, due, unrollable);
+        return new KeeperDay(delta, supplyBefore == 0 ? 0 : 100.0 * delta / supplyBefore, rebalance, due, unrollable, capped);
     }
 
     /// <summary>The AMPL value of a basket: AMPL plus each tranche at its collateral claim (rounded down).</summary>
