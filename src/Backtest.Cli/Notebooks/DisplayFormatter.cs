@@ -153,7 +153,13 @@ internal static class DisplayFormatter
 
     private static string DictionaryText(IDictionary dictionary)
     {
-        var entries = dictionary.Cast<DictionaryEntry>().Take(MaxRows).ToList();
+        var entries = new List<DictionaryEntry>(MaxRows);
+        var enumerator = dictionary.GetEnumerator();
+        while (entries.Count < MaxRows && enumerator.MoveNext())
+        {
+            entries.Add(enumerator.Entry);
+        }
+
         var text = new TextTable(["key", "value"], [false, entries.Count > 0 && entries.All(e => IsNumber(e.Value))]);
         foreach (var entry in entries)
         {

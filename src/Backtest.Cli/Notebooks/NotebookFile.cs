@@ -430,7 +430,9 @@ internal static partial class NotebookFile
                 return text.ToString();
             }
 
-            return node is JsonValue ? String(node, key) : throw new NotebookFormatException(File, key, $"must be a string or an array of strings, not {Describe(node)}");
+            return node is JsonValue value && value.TryGetValue<string>(out var single)
+                ? single
+                : throw new NotebookFormatException(File, key, $"must be a string or an array of strings, not {Describe(node)}");
         }
 
         public void OnlyKeys(JsonObject obj, string[] allowed, string? where)
