@@ -11,5 +11,6 @@ internal static class CommandCatalog
         yield return ConformanceCommand.Create(stdout);
         yield return DataCommand.Create(stdout);
         yield return InspectCommand.Create(stdout);
+        yield return ScenariosCommand.Create(stdout);
     }
 }
