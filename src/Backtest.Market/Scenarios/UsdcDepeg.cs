@@ -60,8 +60,8 @@ public readonly record struct DepegShape(double Depth, double HoursToTrough, dou
 /// Parameters of <see cref="UsdcDepegModel"/>. Defaults are calibrated (docs/models/scenarios.md):
 /// the shape is the least-squares fit to the 15-minute bars of March 2023
 /// (<see cref="CalibratedParameters.MarchDepeg"/>); the arrival rate counts that event as the one
-/// de-peg of its kind in the 2,736 days of bundled USDC history; the baseline volatility is the
-/// robust (median absolute deviation) scale of USDC's daily log closes.
+/// de-peg of its kind in the 2,736 days of bundled USDC history; no noise between shocks (see
+/// <see cref="BaselineVolatility"/>).
 /// </summary>
 public sealed record UsdcDepegOptions
 {
@@ -95,8 +95,15 @@ public sealed record UsdcDepegOptions
     /// <summary>σ of ln(duration factor) across shocks (log-normal around <see cref="DurationScale"/>); 0: every shock lasts the same.</summary>
     public double DurationDispersion { get; init; }
 
-    /// <summary>Standard deviation of USDC's daily log price outside shocks (independent from day to day); 0 holds it at the peg.</summary>
-    public double BaselineVolatility { get; init; } = CalibratedParameters.UsdcBaselineVolatility;
+    /// <summary>
+    /// Standard deviation of USDC's daily log price outside shocks (independent from day to day).
+    /// Default 0: the price stays exactly at the peg between shocks. The bundled history's
+    /// day-to-day scale is <see cref="CalibratedParameters.UsdcBaselineVolatility"/> (2.6 × 10⁻⁴),
+    /// which moves nothing the SPOT contracts check (BillBroker's band is ±1%) and would cost a
+    /// normal variate per path-day, more than the rest of the USDC model; set it to that value
+    /// to include the noise.
+    /// </summary>
+    public double BaselineVolatility { get; init; }
 
     /// <summary>A step at which every path has a shock starting at the beginning of that day, besides the random ones; null for none.</summary>
     public int? ShockAtStep { get; init; }
@@ -119,7 +126,7 @@ public sealed record UsdcDepegOptions
 /// within the day. At most <see cref="MaxActiveShocks"/> shocks are tracked per path; a new one
 /// beyond that replaces the oldest.</para>
 /// <para><b>Draws</b> at step t ≥ 0: block (path, t, firstDraw): arrival and onset from the first
-/// uniform, Z_t from the second by normal inversion; block (path, t, firstDraw + 1): the
+/// uniform, Z_t from the second by normal inversion (not read when σ = 0); block (path, t, firstDraw + 1): the
 /// dispersion normals of a random shock (first: depth, second: duration), read only on an arrival
 /// with dispersion; block (path, t, firstDraw + 2): the same for the shock of
 /// <see cref="UsdcDepegOptions.ShockAtStep"/>.</para>
@@ -209,14 +216,23 @@ public sealed class UsdcDepegModel
             int shocked = 0;
             for (int day = 0; day < days; day++)
             {
-                stream.FillUniform(path0, day, firstDraw, arrival[..n], noise[..n]);
-                StandardNormal.FromUniform(noise[..n], noise[..n]);
-                for (int i = 0; i < n; i++)
+                if (volatility > 0)
                 {
-                    noise[i] *= volatility;
-                }
+                    stream.FillUniform(path0, day, firstDraw, arrival[..n], noise[..n]);
+                    StandardNormal.FromUniform(noise[..n], noise[..n]);
+                    for (int i = 0; i < n; i++)
+                    {
+                        noise[i] *= volatility;
+                    }
 
-                DeterministicMath.Exp(noise[..n], noise[..n]);
+                    DeterministicMath.Exp(noise[..n], noise[..n]);
+                }
+                else
+                {
+                    // No noise: the second uniform is not needed, nor its normal inversion (most of the cost).
+                    stream.FillUniform(path0, day, firstDraw, arrival[..n]);
+                    noise[..n].Fill(1.0);
+                }
                 for (int i = 0; i < n; i++)
                 {
                     if (arrival[i] < ArrivalProbability)

@@ -27,7 +27,7 @@ public class DeterminismTests
         };
 
         // Frequent, dispersed shocks so the USDC draws are all exercised within a short horizon.
-        var usdc = new UsdcDepegModel(new UsdcDepegOptions { ShocksPerYear = 12, DepthDispersion = 0.5, DurationDispersion = 0.3, ShockAtStep = 10 });
+        var usdc = new UsdcDepegModel(new UsdcDepegOptions { ShocksPerYear = 12, DepthDispersion = 0.5, DurationDispersion = 0.3, ShockAtStep = 10, BaselineVolatility = CalibratedParameters.UsdcBaselineVolatility });
         return new MonteCarloMarketScenario(RandomStream.Create(seed, 3, 1), ampl, usdc, new MonteCarloOptions { Horizon = Horizon, StartDate = new DateOnly(2026, 1, 1), StartLogDeviation = 0.1 });
     }
 

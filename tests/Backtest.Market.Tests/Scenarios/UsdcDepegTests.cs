@@ -108,7 +108,7 @@ public class UsdcDepegTests
     [Fact]
     public void TheDailyCloseIsTheLastBarOfTheDay()
     {
-        var options = new UsdcDepegOptions { ShocksPerYear = 40, DepthDispersion = 0.4, DurationDispersion = 0.4, ShockAtStep = 3 };
+        var options = new UsdcDepegOptions { ShocksPerYear = 40, DepthDispersion = 0.4, DurationDispersion = 0.4, ShockAtStep = 3, BaselineVolatility = 0.001 };
         const int Paths = 300, Days = 30;
         var daily = Daily(options, Paths, Days);
         var bars = Intraday(options, Paths, Days);

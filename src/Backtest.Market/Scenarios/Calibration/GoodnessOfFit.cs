@@ -32,7 +32,7 @@ public static class HistoryStatistics
     public static IReadOnlyList<string> Names { get; } =
     [
         "sd(Δx)", "skewness(Δx)", "excess kurtosis(Δx)", "q01(Δx)", "q05(Δx)", "q95(Δx)", "q99(Δx)",
-        "acf1(Δx)", "acf1(Δx²)", "acf5(Δx²)", "acf10(Δx²)", "sd(x)", "share |P/T − 1| ≥ 5%",
+        "acf1(Δx)", "acf1(Δx²)", "acf5(Δx²)", "acf10(Δx²)", "sd(x)", "share of days ≥ 5% off target",
     ];
 
     /// <summary>The statistics of a history: its one-day changes and its levels.</summary>
