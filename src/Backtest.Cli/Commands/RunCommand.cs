@@ -12,7 +12,7 @@ internal static class RunCommand
 {
     public const string DefaultStudy = "studies/default.yaml";
 
-    public static Command Create(TextWriter stdout)
+    public static Command Create(TextWriter stdout, TextWriter stderr)
     {
         var study = new Argument<string>("STUDY")
         {
@@ -45,10 +45,27 @@ internal static class RunCommand
             var outDir = parse.GetValue(output) ?? Path.Combine("runs", loaded.Name);
             var dataDir = parse.GetValue(data) ?? DataFiles.LocateFolder();
             var progress = ProgressDisplay.For(stdout);
+            Exception? reportFailure = null;
             RunResult result;
             try
             {
-                result = StudyRunner.Run(loaded, new RunOptions(outDir, dataDir) { Progress = progress });
+                // The report is written into the staging folder before it is promoted. A report
+                // failure must not cost the user the simulated data, so it is kept and reported.
+                result = StudyRunner.Run(loaded, new RunOptions(outDir, dataDir)
+                {
+                    Progress = progress,
+                    Finishing = (staging, _) =>
+                    {
+                        try
+                        {
+                            ReportCommand.Write(staging);
+                        }
+                        catch (Exception e) when (e is not OperationCanceledException)
+                        {
+                            reportFailure = e;
+                        }
+                    },
+                });
             }
             finally
             {
@@ -58,6 +75,13 @@ internal static class RunCommand
             RunTable.Print(stdout, result);
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"wrote {result.Directory} — {result.Plan.Runs.Count} runs, {result.Plan.TotalPaths:N0} paths, wall time {result.Wall.TotalSeconds:F1} s ({result.PathDaysPerSecond:N0} path-days/s)"));
+            if (reportFailure is not null)
+            {
+                stderr.WriteLine($"backtest: error: the run folder is complete but its report failed: {reportFailure.Message}");
+                return BacktestCli.Failed;
+            }
+
+            stdout.WriteLine($"report: {Path.Combine(result.Directory, "report", "index.html")}");
             return BacktestCli.Ok;
         });
         return command;

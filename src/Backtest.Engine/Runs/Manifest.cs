@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Backtest.Engine.Models;
-using Backtest.Engine.Tables;
+using Backtest.IO.Tables;
 using Backtest.Market.Data;
 
 namespace Backtest.Engine.Runs;
@@ -107,7 +107,7 @@ public static class Manifest
             foreach (var (name, path) in data.Used)
             {
                 json.WriteStartObject();
-                json.WriteString("name", name);
+                json.WriteString("file", name);
                 json.WriteString("sha256", DataFiles.Sha256(path));
                 json.WriteEndObject();
             }
