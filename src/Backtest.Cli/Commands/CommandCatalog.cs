@@ -13,5 +13,6 @@ internal static class CommandCatalog
         yield return DataCommand.Create(stdout);
         yield return InspectCommand.Create(stdout);
         yield return ScenariosCommand.Create(stdout);
+        yield return PublishCommand.Create(stdout, stderr);
     }
 }
