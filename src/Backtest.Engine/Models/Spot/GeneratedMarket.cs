@@ -68,25 +68,31 @@ public sealed class GeneratedMarket : ISpotMarket
     [
         new(Bootstrap, "Monte Carlo AMPL paths: the stationary bootstrap (Politis–Romano) of the residuals of AMPL's fitted mean reversion to target over the bundled history, with USDC de-pegs",
         [
-            .. SpotScenarioParameters.Path(CalibratedParameters.PceInflationPerYear),
-            ParameterSpec.Real("mean_block_days", CalibratedParameters.BootstrapMeanBlockLength, "mean length of a resampled block of residuals (geometric; calibrated: Politis–White on the squared residuals)", min: 1, max: 1_000, unit: "days"),
+            .. SpotScenarioParameters.Path(CalibratedParameters.PceInflationPerYear,
+            [
+                ParameterSpec.Real("mean_block_days", CalibratedParameters.BootstrapMeanBlockLength, "mean length of a resampled block of residuals (geometric; calibrated: Politis–White on the squared residuals)", min: 1, max: 1_000, unit: "days"),
+            ]),
             .. Usdc,
         ]),
         new(JumpDiffusion, "Monte Carlo AMPL paths: Merton jumps on an Ornstein–Uhlenbeck log deviation from target, maximum-likelihood fit to the bundled history, with USDC de-pegs",
         [
-            .. SpotScenarioParameters.Path(CalibratedParameters.PceInflationPerYear),
-            ParameterSpec.Real("long_run_deviation", CalibratedParameters.JumpDiffusion.LongRunLogDeviation, "μ: the log deviation the process reverts to", min: -5, max: 5),
-            ParameterSpec.Real("mean_reversion", CalibratedParameters.JumpDiffusion.MeanReversionPerDay, "κ: speed of reversion to μ (0: no reversion)", min: 0, max: 10, unit: "per day"),
-            ParameterSpec.Real("volatility", CalibratedParameters.JumpDiffusion.VolatilityPerSqrtDay, "σ: diffusion volatility", min: 1e-9, max: 5, unit: "per √day"),
-            ParameterSpec.Real("jumps_per_day", CalibratedParameters.JumpDiffusion.JumpsPerDay, "λ: mean number of jumps per day (Poisson)", min: 0, max: 40, unit: "per day"),
-            ParameterSpec.Real("jump_mean", CalibratedParameters.JumpDiffusion.JumpMean, "μ_J: mean of one jump in log deviation", min: -5, max: 5),
-            ParameterSpec.Real("jump_volatility", CalibratedParameters.JumpDiffusion.JumpVolatility, "σ_J: standard deviation of one jump", min: 0, max: 5),
+            .. SpotScenarioParameters.Path(CalibratedParameters.PceInflationPerYear,
+            [
+                ParameterSpec.Real("long_run_deviation", CalibratedParameters.JumpDiffusion.LongRunLogDeviation, "μ: the log deviation the process reverts to", min: -5, max: 5),
+                ParameterSpec.Real("mean_reversion", CalibratedParameters.JumpDiffusion.MeanReversionPerDay, "κ: speed of reversion to μ (0: no reversion)", min: 0, max: 10, unit: "per day"),
+                ParameterSpec.Real("volatility", CalibratedParameters.JumpDiffusion.VolatilityPerSqrtDay, "σ: diffusion volatility", min: 1e-9, max: 5, unit: "per √day"),
+                ParameterSpec.Real("jumps_per_day", CalibratedParameters.JumpDiffusion.JumpsPerDay, "λ: mean number of jumps per day (Poisson)", min: 0, max: 40, unit: "per day"),
+                ParameterSpec.Real("jump_mean", CalibratedParameters.JumpDiffusion.JumpMean, "μ_J: mean of one jump in log deviation", min: -5, max: 5),
+                ParameterSpec.Real("jump_volatility", CalibratedParameters.JumpDiffusion.JumpVolatility, "σ_J: standard deviation of one jump", min: 0, max: 5),
+            ]),
             .. Usdc,
         ]),
         new(Regime, "Monte Carlo AMPL paths: a Markov regime-switching autoregression of the log deviation from target (EM fit to the bundled history, regimes by volatility), with USDC de-pegs",
         [
-            .. SpotScenarioParameters.Path(CalibratedParameters.PceInflationPerYear),
-            ParameterSpec.Choice("regimes", "3", "the fitted model to run: 3 regimes (calm, active, turbulent; lowest BIC) or 2", "2", "3"),
+            .. SpotScenarioParameters.Path(CalibratedParameters.PceInflationPerYear,
+            [
+                ParameterSpec.Choice("regimes", "3", "the fitted model to run: 3 regimes (calm, active, turbulent; lowest BIC) or 2", "2", "3"),
+            ]),
             .. Usdc,
         ]),
     ];

@@ -90,12 +90,17 @@ public sealed record SpotPathSettings(int Horizon, DateOnly NominalStart, double
 /// <summary>The scenario parameters of <see cref="SpotPathSettings"/>, shared by every Monte Carlo kind.</summary>
 public static class SpotScenarioParameters
 {
-    /// <summary>The parameters, the target growing at <paramref name="inflation"/> a year by default.</summary>
-    public static IReadOnlyList<ParameterSpec> Path(double inflation) =>
+    /// <summary>
+    /// The path parameters around a kind's own (<paramref name="own"/>, listed between the start and
+    /// the target), the target growing at <paramref name="inflation"/> a year by default. The order
+    /// is the order of the run manifest's settings.
+    /// </summary>
+    public static IReadOnlyList<ParameterSpec> Path(double inflation, IReadOnlyList<ParameterSpec> own) =>
     [
         ParameterSpec.Integer("horizon_days", 365, "days per path", min: 2, max: 3_650, unit: "days"),
         ParameterSpec.Date("start_date", new DateOnly(2026, 1, 7), "nominal date of day 0 (sets the AMPL policy era and the bond calendar)"),
         ParameterSpec.Real("start_deviation", 0, "ln(AMPL price / target) on day 0", min: -5, max: 5),
+        .. own,
         ParameterSpec.Amount("start_target", "0", "AMPL target on day 0 in USD (0: the latest target the bundled PCEPI file gives)", min: "0", max: "100", unit: "USD"),
         ParameterSpec.Real("inflation", inflation, "yearly growth of the target", min: -0.5, max: 1, unit: "per year"),
         ParameterSpec.Amount("ampl_supply", "50000000", "AMPL supply on day 0", min: "1000000", max: "1000000000", unit: "AMPL"),
