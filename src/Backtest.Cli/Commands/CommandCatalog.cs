@@ -14,5 +14,6 @@ internal static class CommandCatalog
         yield return InspectCommand.Create(stdout);
         yield return ScenariosCommand.Create(stdout);
         yield return PublishCommand.Create(stdout, stderr);
+        yield return NotebookCommand.Create(stdout, stderr);
     }
 }
