@@ -77,6 +77,16 @@ public sealed class RunObserver
     /// <summary>Likelihood ratio of the path under importance sampling (1 for plain Monte Carlo).</summary>
     public double Weight { get; set; }
 
+    /// <summary>
+    /// Share of claims redeemed within the last run_window steps, of the claims outstanding at
+    /// the window's start, as of the last <see cref="EndStep"/> (0 before the first): what
+    /// herders observe.
+    /// </summary>
+    public double WindowRedemptionShare { get; private set; }
+
+    /// <summary>Claims requested and not yet filled or cancelled.</summary>
+    public double Queued => queued;
+
     /// <summary>Starts a path whose claims outstanding before step 0 are <paramref name="outstanding"/>.</summary>
     public void Reset(double outstanding)
     {
@@ -92,6 +102,7 @@ public sealed class RunObserver
         RunStep = ShockStep = ImpairedStep = RecoveredStep = -1;
         RunByRedemptions = false;
         Weight = 1;
+        WindowRedemptionShare = 0;
         queue.Clear();
         queueHead = 0;
         fills.Clear();
@@ -168,6 +179,7 @@ public sealed class RunObserver
         double windowRedeemed = cumulativeRedeemed - windowStartRedeemed[oldest];
         double windowShare = baseOutstanding > 0 ? windowRedeemed / baseOutstanding : 0;
         peakWindowRedemption = Math.Max(peakWindowRedemption, windowShare);
+        WindowRedemptionShare = windowShare;
         if (!double.IsNaN(state.CriticalFraction))
         {
             minHeadroom = Math.Min(minHeadroom, state.CriticalFraction - windowShare);
