@@ -5,17 +5,14 @@ namespace Backtest.Engine.Models.DeFindex;
 
 /// <summary>
 /// The strategies' side of a DeFindex path: each strategy's lending rate per day and the day and
-/// size of its default. Rates: x ← x·e^(−κΔt) + σ·√((1 − e^(−2κΔt))/(2κ))·Z (an exact
-/// Ornstein–Uhlenbeck step; σ√Δt·Z when κ = 0), APR = mean·exp(x − σ²/(4κ)), so the stationary
-/// mean rate is the strategy's mean (Δt = 1/365, Z draw s of (path, step)). Defaults: strategy s
+/// size of its default. Rates: a <see cref="RateWalk"/> around the strategy's mean (Z draw s of
+/// (path, step)). Defaults: strategy s
 /// defaults on day ⌊−ln(1 − U)/h⌋ (U draw 8 + s of (path, 0), h = −ln(1 − p)/365 the daily
 /// hazard of the yearly probability p), strategy 0 also on shock_step, whichever comes first,
 /// losing default_loss × (0.5 + V) of its balance (V draw 16 + s of (path, 0), capped at 1).
 /// </summary>
 internal sealed class DeFindexMarket(SimulationContext context)
 {
-    private const double Dt = 1.0 / 365;
-
     private readonly RandomStream stream = RandomStream.Create(context.Seed, context.ScenarioIndex, context.ParameterSetIndex);
     private readonly double volatility = context.Scenario.Settings.Real("rate_volatility");
     private readonly double reversion = context.Scenario.Settings.Real("rate_reversion");
@@ -31,9 +28,7 @@ internal sealed class DeFindexMarket(SimulationContext context)
     {
         int strategies = meanAprBps.Length;
         var standard = new NormalDistribution(0, 1);
-        double decay = DeterministicMath.Exp(-reversion * Dt);
-        double stepDeviation = reversion > 0 ? volatility * Math.Sqrt((1 - (decay * decay)) / (2 * reversion)) : volatility * Math.Sqrt(Dt);
-        double centre = reversion > 0 ? volatility * volatility / (4 * reversion) : 0;
+        var walk = new RateWalk(volatility, reversion);
         double hazard = defaultProbability >= 1 ? double.PositiveInfinity : -DeterministicMath.Log(1 - defaultProbability) / 365;
         for (int s = 0; s < strategies; s++)
         {
@@ -54,8 +49,8 @@ internal sealed class DeFindexMarket(SimulationContext context)
         {
             for (int s = 0; s < strategies; s++)
             {
-                x[s] = (x[s] * decay) + (stepDeviation * standard.FromUniform(stream.Uniform(path, step, s)));
-                apr[(step * strategies) + s] = meanAprBps[s] / 10_000.0 * DeterministicMath.Exp(x[s] - centre);
+                x[s] = walk.Step(x[s], standard.FromUniform(stream.Uniform(path, step, s)));
+                apr[(step * strategies) + s] = walk.Rate(meanAprBps[s] / 10_000.0, x[s]);
             }
         }
     }
