@@ -8,7 +8,7 @@ namespace Backtest.Engine.Agents;
 /// One worker's link between a path's <see cref="HolderPopulation"/>, a model's operations and
 /// the <see cref="RunObserver"/>: it turns what holders want into requests, keeps each cohort's
 /// unfilled request queued until it is filled or abandoned, and reports fills, refusals and
-/// entries. A model calls, per step: <see cref="Decide"/>, then for each action it tries
+/// entries. A model calls, per step: <see cref="Decide(int, Signals)"/>, then for each action it tries
 /// through its own operations <see cref="Filled"/>, <see cref="Refused"/> or
 /// <see cref="Entered"/>, then <see cref="EndStep"/>.
 /// </summary>
@@ -57,11 +57,14 @@ public sealed class ExitDesk
     /// exits still queued from earlier steps are not requested again; queued exits of cohorts that
     /// no longer want out are cancelled. The list is reused by the next call.
     /// </summary>
-    public IReadOnlyList<HolderAction> Decide(int step, in Signals signals)
+    public IReadOnlyList<HolderAction> Decide(int step, Signals signals) => Decide(step, _ => signals);
+
+    /// <summary>As <see cref="Decide(int, Signals)"/>, each cohort seeing its own signals (<paramref name="signalsOf"/> of its cohort index).</summary>
+    public IReadOnlyList<HolderAction> Decide(int step, Func<int, Signals> signalsOf)
     {
         actions.Clear();
         Array.Clear(asked);
-        foreach (var action in Population.Decide(step, signals))
+        foreach (var action in Population.Decide(step, signalsOf))
         {
             actions.Add(action);
             if (action.Enters)

@@ -44,7 +44,7 @@ public sealed class ModelSummary
 {
     private readonly List<(ColumnSpec Spec, Action<ColumnTable, long[], double[]> Fill)> columns = [];
 
-    /// <summary>Mean over paths of a Double, Int64 or Amount path column (an Amount mean is exact, floored).</summary>
+    /// <summary>Mean over paths of a Double, Int32, Int64 or Amount path column (with <paramref name="amount"/>, an exact, floored Amount mean of an Amount column).</summary>
     public ModelSummary Mean(string pathColumn, string name, string description, string? unit = null, bool amount = false)
     {
         var spec = amount ? ColumnSpec.Amount(name, description, unit) : ColumnSpec.Double(name, description, unit);
@@ -59,7 +59,13 @@ public sealed class ModelSummary
                 return;
             }
 
-            var values = kind == ColumnKind.Double ? paths.Double(pathColumn) : paths.Int64(pathColumn).Select(v => kind == ColumnKind.Amount ? Fixed.ToDouble(v) : v).ToArray();
+            var values = kind switch
+            {
+                ColumnKind.Double => paths.Double(pathColumn),
+                ColumnKind.Int32 => paths.Int32(pathColumn).Select(v => (double)v).ToArray(),
+                ColumnKind.Amount => paths.Int64(pathColumn).Select(Fixed.ToDouble).ToArray(),
+                _ => paths.Int64(pathColumn).Select(v => (double)v).ToArray(),
+            };
             var defined = values.Where(v => !double.IsNaN(v)).ToArray();
             var m = new DoubleMoments();
             m.Add(defined);

@@ -91,7 +91,7 @@ internal sealed class DeFindexSimulation : ISimulation
     public void RunBatch(PathBatch batch)
     {
         var desk = new ExitDesk(settings.Population, settings.Conditions);
-        var buffers = new PathBuffers(market.Steps, settings.StrategyCount);
+        var buffers = new PathBuffers(market.Steps, settings.StrategyCount, settings.Conditions.Window);
         for (int i = 0; i < batch.Count; i++)
         {
             new PathRun(this, desk, buffers, batch.FirstPath + i).Run(batch, i);
@@ -108,7 +108,7 @@ internal sealed class DeFindexSimulation : ISimulation
 
     private static double Tokens(long baseUnits) => baseUnits / (double)DeFindexSettings.UnitsPerToken;
 
-    private sealed class PathBuffers(int steps, int strategies)
+    private sealed class PathBuffers(int steps, int strategies, int window)
     {
         public double[] Apr { get; } = new double[steps * strategies];
 
@@ -118,8 +118,8 @@ internal sealed class DeFindexSimulation : ISimulation
 
         public double[] ValueHistory { get; } = new double[steps + 1];
 
-        /// <summary>Idle funds ÷ the vault's funds after each step (index 0: after the opening deposits).</summary>
-        public double[] IdleShareHistory { get; } = new double[steps + 1];
+        /// <summary>Idle funds ÷ the vault's funds, by snapshot (0: after the opening deposits).</summary>
+        public WindowStart IdleShare { get; } = new(steps, window);
     }
 
     private sealed class PathRun(DeFindexSimulation sim, ExitDesk desk, PathBuffers buffers, long path)
@@ -142,7 +142,7 @@ internal sealed class DeFindexSimulation : ISimulation
             desk.Begin(outstanding0);
             double value0 = ValuePerUnit();
             buffers.ValueHistory[0] = value0;
-            buffers.IdleShareHistory[0] = IdleShare();
+            buffers.IdleShare.Begin(IdleShare());
             var series = batch.Series;
             for (int step = 0; step < sim.Steps; step++)
             {
@@ -367,11 +367,10 @@ internal sealed class DeFindexSimulation : ISimulation
             double outstanding = Units(vault.TotalSupply);
             double funds = Tokens(total);
             double idleShare = IdleShare();
-            buffers.IdleShareHistory[step + 1] = idleShare;
 
             // The critical fraction on the observer's base, the claims outstanding at the start of
             // the run window: the share of them that idle funds could pay out pro rata.
-            double critical = buffers.IdleShareHistory[Math.Max(0, step + 1 - settings.Conditions.Window)];
+            double critical = buffers.IdleShare.Record(step, idleShare);
             desk.EndStep(step, new StepState(outstanding, double.NaN, value, double.NaN, Tokens(vault.Idle(0)), settings.LcrStressShare * funds, critical));
             if (series.IsRecorded(path))
             {
