@@ -40,7 +40,7 @@ public sealed class ExitDesk
     public double Queued => Observer.Queued;
 
     /// <summary>Share of claims redeemed over the last run window (as of the last step's end): what herders observe.</summary>
-    public double ObservedRedemptionShare => Observer.WindowRedemptionShare;
+    public double ObservedRedemptionShare => Observer.ObservedWindowShare;
 
     /// <summary>Draws a path's holders sharing <paramref name="units"/> claims; call <see cref="Begin"/> once the path's opening claims are known.</summary>
     public void Reset(RandomStream stream, long path, double units)

@@ -74,15 +74,14 @@ public sealed class RunObserver
 
     public int RecoveredStep { get; private set; }
 
+    /// <summary>
+    /// The share of outstanding claims redeemed within the run window ending at the last
+    /// <see cref="EndStep"/> (what herders observe the next step); 0 before the first step.
+    /// </summary>
+    public double ObservedWindowShare { get; private set; }
+
     /// <summary>Likelihood ratio of the path under importance sampling (1 for plain Monte Carlo).</summary>
     public double Weight { get; set; }
-
-    /// <summary>
-    /// Share of claims redeemed within the last run_window steps, of the claims outstanding at
-    /// the window's start, as of the last <see cref="EndStep"/> (0 before the first): what
-    /// herders observe.
-    /// </summary>
-    public double WindowRedemptionShare { get; private set; }
 
     /// <summary>Claims requested and not yet filled or cancelled.</summary>
     public double Queued => queued;
@@ -101,8 +100,8 @@ public sealed class RunObserver
         insolvencyLoss = runLoss = 0;
         RunStep = ShockStep = ImpairedStep = RecoveredStep = -1;
         RunByRedemptions = false;
+        ObservedWindowShare = 0;
         Weight = 1;
-        WindowRedemptionShare = 0;
         queue.Clear();
         queueHead = 0;
         fills.Clear();
@@ -179,7 +178,7 @@ public sealed class RunObserver
         double windowRedeemed = cumulativeRedeemed - windowStartRedeemed[oldest];
         double windowShare = baseOutstanding > 0 ? windowRedeemed / baseOutstanding : 0;
         peakWindowRedemption = Math.Max(peakWindowRedemption, windowShare);
-        WindowRedemptionShare = windowShare;
+        ObservedWindowShare = windowShare;
         if (!double.IsNaN(state.CriticalFraction))
         {
             minHeadroom = Math.Min(minHeadroom, state.CriticalFraction - windowShare);
