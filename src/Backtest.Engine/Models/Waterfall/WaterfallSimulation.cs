@@ -57,6 +57,7 @@ internal sealed class WaterfallSimulation : ISimulation
     private readonly int shockStep;
     private readonly long shockLoss;
     private readonly RandomStream stream;
+    private readonly string[] accounts;
 
     public WaterfallSimulation(SimulationContext context, WaterfallSettings settings, EventTimeLossModel losses, int shockStep, long shockLoss)
     {
@@ -67,6 +68,7 @@ internal sealed class WaterfallSimulation : ISimulation
         this.shockLoss = Fixed.Mul(settings.Coverage, shockLoss, Rounding.Floor);
         vaultConfig = settings.Vault();
         stream = RandomStream.Create(context.Seed, context.ScenarioIndex, context.ParameterSetIndex);
+        accounts = [.. Enumerable.Range(0, settings.Population.Cohorts + 2).Select(c => $"holder{c}")];
     }
 
     public long Paths => context.Paths;
@@ -208,7 +210,7 @@ internal sealed class WaterfallSimulation : ISimulation
             batch.Double(col)[row] = unitsWithdrawn / initialUnits;
         }
 
-        private static string Account(int cohort) => $"holder{cohort}";
+        private string Account(int cohort) => sim.accounts[cohort];
 
         private Signals TierSignals(Tranche tier, double fundamental)
         {
@@ -242,24 +244,21 @@ internal sealed class WaterfallSimulation : ISimulation
                 return;
             }
 
-            try
+            // Refused holders ask again every day: ask the vault first rather than pay for a throw.
+            switch (vault.WithdrawRefusal(Account(action.Cohort), tier, tokens, now))
             {
-                long paid = vault.Withdraw(Account(action.Cohort), tier, tokens, now);
-                unitsWithdrawn += action.Units;
-                desk.Filled(step, action, action.Units, Fixed.ToDouble(paid));
+                case null:
+                    long paid = vault.Withdraw(Account(action.Cohort), tier, tokens, now);
+                    unitsWithdrawn += action.Units;
+                    desk.Filled(step, action, action.Units, Fixed.ToDouble(paid));
+                    return;
+                case LockupActiveException: refusedLockup++; break;
+                case VaultPausedException: refusedPaused++; break;
+                case InsufficientCollateralException: refusedCollateral++; break;
+                case var other: throw other;
             }
-            catch (WaterfallException e)
-            {
-                switch (e)
-                {
-                    case LockupActiveException: refusedLockup++; break;
-                    case VaultPausedException: refusedPaused++; break;
-                    case InsufficientCollateralException: refusedCollateral++; break;
-                    default: throw;
-                }
 
-                desk.Refused(step, action);
-            }
+            desk.Refused(step, action);
         }
 
         private void Enter(HolderAction action, long now)
