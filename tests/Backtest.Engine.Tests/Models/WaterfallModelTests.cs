@@ -134,5 +134,30 @@ public class WaterfallModelTests
     }
 
     [Fact]
+    public void AWipedOutTierItsHoldersLeftReportsWhatItsLastTokensFetched()
+    {
+        var run = ModelRun.Of("""
+            model: waterfall
+            seed: 15
+            paths: 8
+            scenarios:
+              - kind: monte_carlo
+                steps: 40
+                claim_intensity: 0.000000001
+                catastrophe_probability: 0
+                shock_step: 5
+                shock_loss: 1.2
+            parameters:
+              holder_cohorts: 20
+              coverage: 10000000
+              unpause_days: 3
+            """);
+
+        // 12M takes SURE-EQT's 10M and 2M of SURE-JNR+'s; once unpaused, EQT's holders leave with nothing.
+        Assert.All(run.Paths.Double("equity_nav"), n => Assert.Equal(0, n));
+        Assert.All(run.Paths.Double("senior_nav"), n => Assert.True(n > 1));
+    }
+
+    [Fact]
     public void EveryColumnIsDocumented() => ModelDocs.AssertDocumented("waterfall", ModelRun.Of(Wave("[90, 60, 30, 0, 0, 0]")));
 }

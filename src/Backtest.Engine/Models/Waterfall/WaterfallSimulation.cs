@@ -33,8 +33,8 @@ internal sealed class WaterfallSimulation : ISimulation
         ColumnSpec.Int64("refused_collateral", "withdrawals refused because capital would fall below the coverage sold (InsufficientCollateral)", "count"),
         ColumnSpec.Int32("first_pause_step", "first day a breaker paused the vault (−1 if never)", "days"),
         ColumnSpec.Int32("paused_days", "days that ended with the vault paused", "days"),
-        ColumnSpec.Double("senior_nav", "SURE-BTC's NAV (capital ÷ tokens) after the last day ÷ at step 0 (NaN once it has no tokens)", "ratio"),
-        ColumnSpec.Double("equity_nav", "SURE-EQT's NAV after the last day ÷ at step 0 (NaN once it has no tokens)", "ratio"),
+        ColumnSpec.Double("senior_nav", "SURE-BTC's NAV (capital ÷ tokens) after the last day ÷ at step 0 (if every token has left: the NAV its last tokens left at)", "ratio"),
+        ColumnSpec.Double("equity_nav", "SURE-EQT's NAV after the last day ÷ at step 0 (if every token has left: the NAV its last tokens left at)", "ratio"),
         ColumnSpec.Double("capital_ratio", "total capital after the last day ÷ at step 0", "ratio"),
         ColumnSpec.Double("redeemed_share", "holders' units withdrawn over the path ÷ units at step 0", "fraction"),
     ];
@@ -112,6 +112,7 @@ internal sealed class WaterfallSimulation : ISimulation
         private readonly WaterfallVault vault = new(sim.vaultConfig, new WaterfallRoles(Admin, Claims, Policies), Origin);
         private readonly Tranche[] tierOf = new Tranche[sim.settings.Population.Cohorts + 2];
         private readonly double[] nav0 = new double[Tranches.Count];
+        private readonly double[] lastNav = new double[Tranches.Count];
         private readonly WindowStart critical = new(sim.losses.Days, sim.settings.Conditions.Window);
         private long refusedLockup, refusedPaused, refusedCollateral;
         private int firstPause = -1, pausedDays, pausedSince = -1;
@@ -140,7 +141,7 @@ internal sealed class WaterfallSimulation : ISimulation
             long capital0 = vault.TotalCapital;
             foreach (var t in Tranches.SeniorFirst)
             {
-                nav0[Tranches.Index(t)] = Nav(vault, t);
+                nav0[Tranches.Index(t)] = lastNav[Tranches.Index(t)] = Nav(vault, t);
             }
 
             double outstanding0 = desk.Population.TotalHoldings;
@@ -204,13 +205,27 @@ internal sealed class WaterfallSimulation : ISimulation
             batch.Int64(col++)[row] = refusedCollateral;
             batch.Int32(col++)[row] = firstPause;
             batch.Int32(col++)[row] = pausedDays;
-            batch.Double(col++)[row] = Nav(vault, Tranche.SureBtc) / nav0[0];
-            batch.Double(col++)[row] = Nav(vault, Tranche.SureEqt) / nav0[Tranches.Count - 1];
+            RememberNavs();
+            batch.Double(col++)[row] = lastNav[0] / nav0[0];
+            batch.Double(col++)[row] = lastNav[Tranches.Count - 1] / nav0[Tranches.Count - 1];
             batch.Double(col++)[row] = (double)vault.TotalCapital / capital0;
             batch.Double(col)[row] = unitsWithdrawn / initialUnits;
         }
 
         private string Account(int cohort) => sim.accounts[cohort];
+
+        /// <summary>Each tier's NAV while it has tokens, so a tier its holders have left reports what its last tokens were worth.</summary>
+        private void RememberNavs()
+        {
+            foreach (var t in Tranches.SeniorFirst)
+            {
+                double nav = Nav(vault, t);
+                if (!double.IsNaN(nav))
+                {
+                    lastNav[Tranches.Index(t)] = nav;
+                }
+            }
+        }
 
         private Signals TierSignals(Tranche tier, double fundamental)
         {
@@ -243,6 +258,8 @@ internal sealed class WaterfallSimulation : ISimulation
             {
                 return;
             }
+
+            RememberNavs();
 
             // Refused holders ask again every day: ask the vault first rather than pay for a throw.
             switch (vault.WithdrawRefusal(Account(action.Cohort), tier, tokens, now))
