@@ -48,6 +48,19 @@ public sealed partial class RunReportTests
     }
 
     [Fact]
+    public void A_run_that_lost_nothing_draws_no_exceedance_curve()
+    {
+        var paths = Run.Value.Paths!;
+        var zeroLosses = new DataTable(paths.Name, [.. paths.Columns.Select(c => c.Name.EndsWith("_loss", StringComparison.Ordinal)
+            ? DataColumn.Amounts(c.Name, c.Description, c.Unit, new long[c.Length])
+            : c)]);
+        var figures = RunReport.Build(Run.Value with { Paths = zeroLosses }).Figures().ToArray();
+
+        Assert.DoesNotContain(figures, f => f.Chart is ExceedanceChart);
+        Assert.All(figures, f => Assert.NotEmpty(f.Chart.ToSvg(f.Name)));
+    }
+
+    [Fact]
     public void Every_number_in_the_run_tables_carries_its_statements()
     {
         var tables = Document.Value.Sections.Single(s => s.Id == "run-table").Blocks.OfType<TableBlock>().Select(t => TableModel.From(t.Table)).ToArray();
