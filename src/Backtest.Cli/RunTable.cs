@@ -5,7 +5,7 @@ using Backtest.Numerics;
 
 namespace Backtest.Cli;
 
-/// <summary>Prints a run's summary rows as an aligned text table (the run table).</summary>
+/// <summary>Prints a run's summary rows as a table (the run table).</summary>
 internal static class RunTable
 {
     public static void Print(TextWriter output, RunResult result)
@@ -15,31 +15,24 @@ internal static class RunTable
             return;
         }
 
+        var swept = result.Plan.Study.SweptParameters;
         var columns = result.Summaries[0].Summary.Columns;
-        var header = new List<string> { "scenario", "param_set" };
-        header.AddRange(result.Plan.Study.SweptParameters);
-        header.AddRange(columns.Select(c => c.Name));
-        var rows = new List<string[]>();
-        foreach (var (run, table) in result.Summaries)
+        var table = new TextTable(
+        [
+            ("scenario", false), ("param_set", false),
+            .. swept.Select(name => (name, false)),
+            .. columns.Select(c => (c.Name, true)),
+        ]);
+        foreach (var (run, summary) in result.Summaries)
         {
-            for (int r = 0; r < table.RowCount; r++)
+            for (int r = 0; r < summary.RowCount; r++)
             {
-                var row = new List<string> { run.Scenario.Name, run.ParameterSet.Name };
-                row.AddRange(result.Plan.Study.SweptParameters.Select(run.ParameterSet.Values.Format));
-                row.AddRange(columns.Select((_, c) => Cell(table, c, r)));
-                rows.Add([.. row]);
+                table.Add([run.Scenario.Name, run.ParameterSet.Name, .. swept.Select(run.ParameterSet.Values.Format), .. columns.Select((_, c) => Cell(summary, c, r))]);
             }
         }
 
-        var widths = header.Select((h, i) => Math.Max(h.Length, rows.Max(r => r[i].Length))).ToArray();
         output.WriteLine();
-        output.WriteLine(string.Join("  ", header.Select((h, i) => h.PadRight(widths[i]))));
-        output.WriteLine(string.Join("  ", widths.Select(w => new string('-', w))));
-        foreach (var row in rows)
-        {
-            output.WriteLine(string.Join("  ", row.Select((v, i) => i < 2 + result.Plan.Study.SweptParameters.Count ? v.PadRight(widths[i]) : v.PadLeft(widths[i]))));
-        }
-
+        table.Write(output);
         output.WriteLine();
     }
 

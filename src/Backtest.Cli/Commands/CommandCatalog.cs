@@ -11,5 +11,8 @@ internal static class CommandCatalog
         yield return ConformanceCommand.Create(stdout);
         yield return DataCommand.Create(stdout);
         yield return InspectCommand.Create(stdout);
+        yield return RunsCommand.Create(stdout);
+        yield return BenchCommand.Create(stdout);
+        yield return BenchWorkerCommand.Create();
     }
 }

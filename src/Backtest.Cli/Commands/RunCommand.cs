@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Backtest.Engine.Catalog;
 using Backtest.Engine.Models;
 using Backtest.Engine.Runs;
 using Backtest.Engine.Studies;
@@ -24,9 +25,10 @@ internal static class RunCommand
         var seed = new Option<ulong?>("--seed") { Description = "Random seed (overrides the study)." };
         var threads = new Option<int?>("--threads") { Description = "Worker threads; 0 = every core (overrides the study)." };
         var data = new Option<string?>("--data") { Description = "Bundled data folder. Default: data/ of the repository, or $BACKTEST_DATA." };
+        var catalog = new Option<string?>("--catalog") { Description = $"Run catalogue to record the run in. Default: ${RunCatalog.EnvironmentVariable} or {RunCatalog.DefaultPath}." };
         var command = new Command("run", "Run a study and write its run folder (manifest, Parquet results, report).")
         {
-            study, output, paths, seed, threads, data,
+            study, output, paths, seed, threads, data, catalog,
         };
         command.SetAction(parse =>
         {
@@ -40,6 +42,7 @@ internal static class RunCommand
                 throw new InputException("must be 0 (every core) or more", key: "--threads");
             }
 
+            CatalogHook.Check(parse.GetValue(catalog));
             var overrides = new StudyOverrides(parse.GetValue(paths), parse.GetValue(seed), parse.GetValue(threads));
             var loaded = StudyLoader.Load(parse.GetValue(study)!, ModelCatalog.Default, overrides);
             var outDir = parse.GetValue(output) ?? Path.Combine("runs", loaded.Name);
@@ -58,6 +61,11 @@ internal static class RunCommand
             RunTable.Print(stdout, result);
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"wrote {result.Directory} — {result.Plan.Runs.Count} runs, {result.Plan.TotalPaths:N0} paths, wall time {result.Wall.TotalSeconds:F1} s ({result.PathDaysPerSecond:N0} path-days/s)"));
+            if (CatalogHook.Record(parse.GetValue(catalog), c => c.RecordRun(RunRecord.FromFolder(result.Directory)), "run", parse.InvocationConfiguration.Error) is { } id)
+            {
+                stdout.WriteLine($"catalogued as run {id} (backtest runs list)");
+            }
+
             return BacktestCli.Ok;
         });
         return command;
