@@ -20,15 +20,23 @@ internal sealed record BenchOutcome(
 
     /// <summary>The results in the catalogue's form.</summary>
     public IReadOnlyList<BenchEntry> Entries() =>
-        Results.Select(r => new BenchEntry(r.Id, r.Tracked, r.Unit, RegressionRule.Name(r.Verdict),
-            Figures(r.Current), Figures(r.Baseline), r.Ratio?.Median, r.Ratio?.Lower, r.Ratio?.Upper, r.Error)).ToList();
+        Results.Select(r => new BenchEntry(r.Id, r.Tracked, r.Unit, RegressionRule.Name(r.Verdict), Figures(r.Current), Figures(r.Baseline),
+            r.CpuRatio?.Median, r.CpuRatio?.Lower, r.CpuRatio?.Upper, r.WallRatio?.Median, r.Error)).ToList();
 
     public BenchSessionRecord Record(string outputFolder) =>
         new(Started, Finished, Current.Commit, Current.Dirty, BaselineRef, Baseline?.Commit, Rounds, JsonSerializer.Serialize(EngineInfo.Machine()), outputFolder, Passed, Entries());
 
-    private static BenchFigures? Figures(SideFigures? f) => f is null ? null : new BenchFigures(
-        f.NanosecondsPerOperation.Median, f.NanosecondsPerOperation.LowerQuartile, f.NanosecondsPerOperation.UpperQuartile, f.NanosecondsPerOperation.MedianAbsoluteDeviation,
-        f.IterationNanoseconds.Count, f.InvokesPerIteration, f.Case.OperationsPerInvoke, f.Throughput);
+    private static BenchFigures? Figures(SideFigures? f)
+    {
+        if (f is null)
+        {
+            return null;
+        }
+
+        var wall = f.WallPerOperation;
+        return new BenchFigures(wall.Median, wall.LowerQuartile, wall.UpperQuartile, wall.MedianAbsoluteDeviation, f.CpuPerOperation.Median,
+            f.Iterations.Count, f.InvokesPerIteration, f.Case.OperationsPerInvoke, f.Throughput, f.CpuThroughput);
+    }
 }
 
 /// <summary>Writes a bench session as a table for people, <c>bench.json</c> and <c>bench.parquet</c>.</summary>
@@ -41,23 +49,25 @@ internal static class BenchReport
     {
         bool paired = outcome.Baseline is not null;
         var table = paired
-            ? new TextTable(("benchmark", false), ("baseline", true), ("current", true), ("ratio", true), ("95% interval", true), ("verdict", false))
-            : new TextTable(("benchmark", false), ("throughput", true), ("ns/op median", true), ("quartiles", true), ("MAD", true), ("iterations", true));
+            ? new TextTable(("benchmark", false), ("baseline per CPU-s", true), ("current per CPU-s", true), ("CPU ratio", true), ("95% interval", true), ("wall ratio", true), ("verdict", false))
+            : new TextTable(("benchmark", false), ("throughput", true), ("per CPU-second", true), ("ns/op median", true), ("quartiles", true), ("MAD", true), ("iterations", true));
         foreach (var r in outcome.Results)
         {
             string Throughput(SideFigures? f) => f is null ? "-" : BenchmarkCase.FormatThroughput(f.Throughput, r.Unit);
+            string PerCpu(SideFigures? f) => f is null ? "-" : BenchmarkCase.FormatThroughput(f.CpuThroughput, r.Unit);
             var name = r.Tracked ? r.Id : r.Id + " (untracked)";
             if (paired)
             {
-                table.Add(name, Throughput(r.Baseline), Throughput(r.Current),
-                    r.Ratio is { } x ? Number(x.Median, "F3") : "-",
-                    r.Ratio is { } y ? $"[{Number(y.Lower, "F3")}, {Number(y.Upper, "F3")}]" : "-",
+                table.Add(name, PerCpu(r.Baseline), PerCpu(r.Current),
+                    r.CpuRatio is { } x ? Number(x.Median, "F3") : "-",
+                    r.CpuRatio is { } y ? $"[{Number(y.Lower, "F3")}, {Number(y.Upper, "F3")}]" : "-",
+                    r.WallRatio is { } z ? Number(z.Median, "F3") : "-",
                     RegressionRule.Text(r.Verdict));
             }
             else
             {
-                var ns = r.Current?.NanosecondsPerOperation;
-                table.Add(name, Throughput(r.Current), ns is null ? "-" : Number(ns.Median, "G4"),
+                var ns = r.Current?.WallPerOperation;
+                table.Add(name, Throughput(r.Current), PerCpu(r.Current), ns is null ? "-" : Number(ns.Median, "G4"),
                     ns is null ? "-" : $"{Number(ns.LowerQuartile, "G4")} – {Number(ns.UpperQuartile, "G4")}",
                     ns is null ? "-" : Number(ns.MedianAbsoluteDeviation, "G3"),
                     r.Current is null ? RegressionRule.Text(r.Verdict) : $"{ns!.Count} × {r.Current.InvokesPerIteration}");
@@ -106,22 +116,8 @@ internal static class BenchReport
 
             Figures(json, "current", result.Current);
             Figures(json, "baseline", result.Baseline);
-            if (result.Ratio is { } ratio)
-            {
-                json.WriteStartObject("ratio");
-                json.WriteNumber("median", ratio.Median);
-                json.WriteNumber("lower", ratio.Lower);
-                json.WriteNumber("upper", ratio.Upper);
-                json.WriteNumber("coverage", ratio.Coverage);
-                json.WriteStartArray("rounds");
-                foreach (var r in ratio.Rounds)
-                {
-                    json.WriteNumberValue(r);
-                }
-
-                json.WriteEndArray();
-                json.WriteEndObject();
-            }
+            Ratio(json, "cpu_ratio", result.CpuRatio);
+            Ratio(json, "wall_ratio", result.WallRatio);
 
             json.WriteNumber("wall_seconds", Math.Round(result.Wall.TotalSeconds, 3));
             json.WriteEndObject();
@@ -158,12 +154,15 @@ internal static class BenchReport
             ParquetColumn.Double("q1_ns_per_op", nullable: true),
             ParquetColumn.Double("q3_ns_per_op", nullable: true),
             ParquetColumn.Double("mad_ns_per_op", nullable: true),
+            ParquetColumn.Double("median_cpu_ns_per_op", nullable: true),
+            ParquetColumn.Double("throughput_per_cpu_s", nullable: true),
             ParquetColumn.Int64("iterations", nullable: true),
             ParquetColumn.Int64("invokes_per_iteration", nullable: true),
             ParquetColumn.Int64("ops_per_invoke", nullable: true),
-            ParquetColumn.Double("ratio", nullable: true),
-            ParquetColumn.Double("ratio_lower", nullable: true),
-            ParquetColumn.Double("ratio_upper", nullable: true),
+            ParquetColumn.Double("cpu_ratio", nullable: true),
+            ParquetColumn.Double("cpu_ratio_lower", nullable: true),
+            ParquetColumn.Double("cpu_ratio_upper", nullable: true),
+            ParquetColumn.Double("wall_ratio", nullable: true),
             ParquetColumn.String("verdict"),
             ParquetColumn.String("git_commit"),
             ParquetColumn.Boolean("git_dirty"),
@@ -195,12 +194,15 @@ internal static class BenchReport
         Doubles(i => rows[i].Figures?.LowerQuartileNsPerOperation);
         Doubles(i => rows[i].Figures?.UpperQuartileNsPerOperation);
         Doubles(i => rows[i].Figures?.MadNsPerOperation);
+        Doubles(i => rows[i].Figures?.MedianCpuNsPerOperation);
+        Doubles(i => rows[i].Figures?.CpuThroughput);
         Longs(i => rows[i].Figures?.Iterations);
         Longs(i => rows[i].Figures?.InvokesPerIteration);
         Longs(i => rows[i].Figures?.OperationsPerInvoke);
-        Doubles(i => rows[i].Entry.Ratio);
-        Doubles(i => rows[i].Entry.RatioLower);
-        Doubles(i => rows[i].Entry.RatioUpper);
+        Doubles(i => rows[i].Entry.CpuRatio);
+        Doubles(i => rows[i].Entry.CpuRatioLower);
+        Doubles(i => rows[i].Entry.CpuRatioUpper);
+        Doubles(i => rows[i].Entry.WallRatio);
         Strings(i => rows[i].Entry.Verdict);
         Strings(i => rows[i].Commit);
         Booleans(i => rows[i].Dirty);
@@ -219,6 +221,22 @@ internal static class BenchReport
         json.WriteEndObject();
     }
 
+    private static void Ratio(Utf8JsonWriter json, string name, RatioEstimate? ratio)
+    {
+        if (ratio is null)
+        {
+            return;
+        }
+
+        json.WriteStartObject(name);
+        json.WriteNumber("median", ratio.Median);
+        json.WriteNumber("lower", ratio.Lower);
+        json.WriteNumber("upper", ratio.Upper);
+        json.WriteNumber("coverage", ratio.Coverage);
+        Numbers(json, "rounds", ratio.Rounds);
+        json.WriteEndObject();
+    }
+
     private static void Figures(Utf8JsonWriter json, string name, SideFigures? figures)
     {
         if (figures is null)
@@ -226,25 +244,36 @@ internal static class BenchReport
             return;
         }
 
-        var ns = figures.NanosecondsPerOperation;
+        var wall = figures.WallPerOperation;
+        var cpu = figures.CpuPerOperation;
         json.WriteStartObject(name);
         json.WriteNumber("throughput_per_s", figures.Throughput);
-        json.WriteNumber("median_ns_per_op", ns.Median);
-        json.WriteNumber("q1_ns_per_op", ns.LowerQuartile);
-        json.WriteNumber("q3_ns_per_op", ns.UpperQuartile);
-        json.WriteNumber("mad_ns_per_op", ns.MedianAbsoluteDeviation);
-        json.WriteNumber("iterations", ns.Count);
+        json.WriteNumber("throughput_per_cpu_s", figures.CpuThroughput);
+        json.WriteNumber("median_ns_per_op", wall.Median);
+        json.WriteNumber("q1_ns_per_op", wall.LowerQuartile);
+        json.WriteNumber("q3_ns_per_op", wall.UpperQuartile);
+        json.WriteNumber("mad_ns_per_op", wall.MedianAbsoluteDeviation);
+        json.WriteNumber("median_cpu_ns_per_op", cpu.Median);
+        json.WriteNumber("q1_cpu_ns_per_op", cpu.LowerQuartile);
+        json.WriteNumber("q3_cpu_ns_per_op", cpu.UpperQuartile);
+        json.WriteNumber("iterations", wall.Count);
         json.WriteNumber("invokes_per_iteration", figures.InvokesPerIteration);
         json.WriteNumber("ops_per_invoke", figures.Case.OperationsPerInvoke);
         json.WriteNumber("units_per_op", figures.Case.UnitsPerOperation);
-        json.WriteStartArray("round_throughputs");
-        foreach (var t in figures.RoundThroughputs)
+        Numbers(json, "round_throughputs", figures.RoundWall);
+        Numbers(json, "round_cpu_throughputs", figures.RoundCpu);
+        json.WriteEndObject();
+    }
+
+    private static void Numbers(Utf8JsonWriter json, string name, IEnumerable<double> values)
+    {
+        json.WriteStartArray(name);
+        foreach (var value in values)
         {
-            json.WriteNumberValue(t);
+            json.WriteNumberValue(value);
         }
 
         json.WriteEndArray();
-        json.WriteEndObject();
     }
 
     private static string Number(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);

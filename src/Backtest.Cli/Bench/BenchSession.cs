@@ -5,12 +5,13 @@ namespace Backtest.Cli.Bench;
 
 /// <summary>How long the harness measures.</summary>
 /// <param name="Rounds">Timed rounds per build; with a baseline, paired rounds (at least <see cref="RatioEstimate.MinimumRounds"/>).</param>
+/// <param name="Launches">Worker processes per build, one after another, sharing the rounds out in blocks.</param>
 /// <param name="IterationTarget">Calibration picks the calls per iteration so that an iteration takes at least this long.</param>
-/// <param name="Warmup">Untimed calls before the rounds, at least this long and at least two iterations.</param>
+/// <param name="Warmup">Untimed calls before a process's first round, at least this long and at least two iterations.</param>
 /// <param name="RequestTimeout">A worker that does not answer a request in this time has failed.</param>
-internal sealed record BenchSettings(int Rounds, TimeSpan IterationTarget, TimeSpan Warmup, TimeSpan RequestTimeout)
+internal sealed record BenchSettings(int Rounds, int Launches, TimeSpan IterationTarget, TimeSpan Warmup, TimeSpan RequestTimeout)
 {
-    public static BenchSettings Default { get; } = new(9, TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(500), TimeSpan.FromMinutes(10));
+    public static BenchSettings Default { get; } = new(9, 3, TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(500), TimeSpan.FromMinutes(10));
 
     /// <summary>Iterations per round when one iteration is short; long iterations (over 1.5× the target) are measured once per round.</summary>
     public const int IterationsPerShortRound = 3;
@@ -24,30 +25,46 @@ internal sealed record BenchSide(string Label, string Assembly)
     public bool Dirty { get; set; }
 }
 
-/// <summary>One build's figures for one benchmark.</summary>
-/// <param name="Case">The benchmark as that build defines it (its operations per call may differ from the other build's).</param>
-/// <param name="InvokesPerIteration">Calls per timed iteration (from calibration).</param>
-/// <param name="IterationNanoseconds">Every timed iteration, in round order.</param>
-/// <param name="RoundThroughputs">Per round, units per second at the round's median iteration.</param>
-internal sealed record SideFigures(BenchmarkCase Case, long InvokesPerIteration, IReadOnlyList<long> IterationNanoseconds, IReadOnlyList<double> RoundThroughputs)
-{
-    /// <summary>Nanoseconds per operation (BenchmarkDotNet's operation) of every iteration.</summary>
-    public SampleSummary NanosecondsPerOperation { get; } =
-        SampleSummary.Of(IterationNanoseconds.Select(ns => (double)ns / (InvokesPerIteration * (double)Case.OperationsPerInvoke)));
+/// <summary>One timed iteration: wall time and the worker process's CPU time (all threads), in nanoseconds.</summary>
+internal readonly record struct Iteration(long WallNanoseconds, long CpuNanoseconds);
 
-    /// <summary>Units per second at the median iteration.</summary>
-    public double Throughput => Case.Throughput(NanosecondsPerOperation.Median * Case.OperationsPerInvoke);
+/// <summary>One build's figures for one benchmark.</summary>
+/// <param name="Case">The benchmark with the current build's unit (the build's own operations per call are kept in <see cref="BenchmarkCase.OperationsPerInvoke"/>).</param>
+/// <param name="InvokesPerIteration">Calls per timed iteration (from calibration).</param>
+/// <param name="Iterations">Every timed iteration, in round order.</param>
+/// <param name="RoundWall">Per round, units per second of wall time at the round's median iteration.</param>
+/// <param name="RoundCpu">Per round, units per second of process CPU time at the round's median iteration.</param>
+internal sealed record SideFigures(BenchmarkCase Case, long InvokesPerIteration, IReadOnlyList<Iteration> Iterations, IReadOnlyList<double> RoundWall, IReadOnlyList<double> RoundCpu)
+{
+    private double OperationsPerIteration => InvokesPerIteration * (double)Case.OperationsPerInvoke;
+
+    /// <summary>Wall nanoseconds per operation (BenchmarkDotNet's operation) over every iteration.</summary>
+    public SampleSummary WallPerOperation => SampleSummary.Of(Iterations.Select(i => i.WallNanoseconds / OperationsPerIteration));
+
+    /// <summary>CPU nanoseconds per operation over every iteration (all threads: a parallel benchmark's CPU time exceeds its wall time).</summary>
+    public SampleSummary CpuPerOperation => SampleSummary.Of(Iterations.Select(i => i.CpuNanoseconds / OperationsPerIteration));
+
+    /// <summary>Units per second of wall time at the median iteration.</summary>
+    public double Throughput => Case.Throughput(WallPerOperation.Median * Case.OperationsPerInvoke);
+
+    /// <summary>Units per CPU-second at the median iteration.</summary>
+    public double CpuThroughput => Case.Throughput(CpuPerOperation.Median * Case.OperationsPerInvoke);
 }
 
-/// <summary>One benchmark's outcome: each build's figures (where measured), the ratio and the verdict.</summary>
-internal sealed record BenchResult(string Id, bool Tracked, string Unit, SideFigures? Current, SideFigures? Baseline, RatioEstimate? Ratio, Verdict Verdict, string? Error, TimeSpan Wall);
+/// <summary>
+/// One benchmark's outcome: each build's figures (where measured), the throughput ratios
+/// current/baseline per CPU-second (what the gate judges) and per wall second, and the verdict.
+/// </summary>
+internal sealed record BenchResult(string Id, bool Tracked, string Unit, SideFigures? Current, SideFigures? Baseline, RatioEstimate? CpuRatio, RatioEstimate? WallRatio, Verdict Verdict, string? Error, TimeSpan Wall);
 
 /// <summary>
-/// Measures benchmark cases in one or two builds. Per case, each build gets its own worker
-/// process; all set up together, then each calibrates and warms up, then the rounds run: in
-/// round i the builds run one after the other, the first build first in even rounds and second
-/// in odd ones (A B, B A, A B, …), so a change in machine load during the session falls on both
-/// and no build is always measured second. The round ratios give <see cref="RatioEstimate"/>.
+/// Measures benchmark cases in one or two builds. Per case and build, <see cref="BenchSettings.Launches"/>
+/// worker processes run one after another (so effects fixed for a process's life, such as
+/// where its arrays happen to be aligned, show up as variation between rounds instead of as a
+/// difference between builds); each launch of the two builds sets up together, warms up, then
+/// runs its block of rounds. In each round the builds run one after the other, the current build
+/// first in even rounds and second in odd ones (A B, B A, …), so a change in machine load falls
+/// on both and neither is always second. The round ratios give <see cref="RatioEstimate"/>.
 /// </summary>
 internal sealed class BenchSession(BenchSettings settings, TextWriter log, CancellationToken cancellation)
 {
@@ -81,156 +98,202 @@ internal sealed class BenchSession(BenchSettings settings, TextWriter log, Cance
     public BenchResult Measure(string id, IReadOnlyList<BenchSide> sides, IReadOnlyList<IReadOnlyList<BenchmarkCase>> lists)
     {
         var clock = Stopwatch.StartNew();
-        var present = sides.Select((side, i) => (Side: side, Case: lists[i].FirstOrDefault(c => c.Id == id))).ToList();
-        var anyCase = present.Select(p => p.Case).First(c => c is not null)!;
-        bool paired = sides.Count == 2;
-        var current = present[0].Case;
-        if (current?.Unsupported is { } why)
+        var cases = lists.Select(l => l.FirstOrDefault(c => c.Id == id)).ToArray();
+        var reference = (cases[0] ?? cases.First(c => c is not null))!;
+        if (cases[0]?.Unsupported is { } why)
         {
-            return new BenchResult(id, current.Tracked, current.Unit, null, null, null, Verdict.Unsupported, why, clock.Elapsed);
+            return new BenchResult(id, reference.Tracked, reference.Unit, null, null, null, null, Verdict.Unsupported, why, clock.Elapsed);
         }
 
-        if (paired && present.Any(p => p.Case is null))
-        {
-            // Still measured where it exists, so the figure is on record.
-            var only = present.First(p => p.Case is not null);
-            var verdict = current is null ? Verdict.OnlyInBaseline : Verdict.OnlyInCurrent;
-            var (figures, error) = MeasureAlone(only.Side, only.Case!);
-            if (current is not null && error is not null)
-            {
-                verdict = Verdict.Failed;
-            }
-
-            return new BenchResult(id, anyCase.Tracked, anyCase.Unit, current is null ? null : figures, current is null ? figures : null, null, verdict, error, clock.Elapsed);
-        }
-
-        var workers = new WorkerProcess?[present.Count];
-        var errors = new string?[present.Count];
-        try
-        {
-            Parallel.For(0, present.Count, i =>
-            {
-                try
-                {
-                    workers[i] = WorkerProcess.Start(present[i].Side.Assembly, present[i].Side.Label);
-                    workers[i]!.Send(new WorkerRequest("setup", id), settings.RequestTimeout, cancellation);
-                }
-                catch (BenchException e)
-                {
-                    errors[i] = e.Message;
-                }
-            });
-
-            var invokes = new long[present.Count];
-            var shortIterations = new bool[present.Count];
-            for (int i = 0; i < present.Count; i++)
-            {
-                if (errors[i] is null)
-                {
-                    errors[i] = Guard(() => (invokes[i], shortIterations[i]) = Calibrate(workers[i]!));
-                }
-            }
-
-            int live = errors.Count(e => e is null);
-            int perRound = shortIterations.Where((_, i) => errors[i] is null).All(s => s) ? BenchSettings.IterationsPerShortRound : 1;
-            var iterations = present.Select(_ => new List<long>()).ToArray();
-            var rounds = present.Select(_ => new List<double>()).ToArray();
-            for (int round = 0; round < settings.Rounds && live > 0; round++)
-            {
-                var order = Enumerable.Range(0, present.Count);
-                foreach (int i in round % 2 == 0 ? order : order.Reverse())
-                {
-                    if (errors[i] is not null)
-                    {
-                        continue;
-                    }
-
-                    errors[i] = Guard(() =>
-                    {
-                        var ns = workers[i]!.Send(new WorkerRequest("run", Invokes: invokes[i], Iterations: perRound), settings.RequestTimeout, cancellation).Nanoseconds!;
-                        iterations[i].AddRange(ns);
-                        double median = Quantile(ns.Select(n => (double)n), 0.5);
-                        rounds[i].Add(present[i].Case!.Throughput(median / invokes[i]));
-                    });
-                }
-            }
-
-            for (int i = 0; i < present.Count; i++)
-            {
-                if (errors[i] is null)
-                {
-                    errors[i] = Guard(() => workers[i]!.Send(new WorkerRequest("cleanup"), settings.RequestTimeout, cancellation));
-                }
-            }
-
-            var figures = present.Select((p, i) => errors[i] is null ? new SideFigures(p.Case!, invokes[i], iterations[i], rounds[i]) : null).ToArray();
-            string? error = errors.Select((e, i) => e is null ? null : $"{present[i].Side.Label}: {e}").FirstOrDefault(e => e is not null);
-            if (!paired)
-            {
-                return new BenchResult(id, anyCase.Tracked, anyCase.Unit, figures[0], null, null, figures[0] is null ? Verdict.Failed : Verdict.Measured, error, clock.Elapsed);
-            }
-
-            if (figures[0] is null)
-            {
-                return new BenchResult(id, anyCase.Tracked, anyCase.Unit, null, figures[1], null, Verdict.Failed, error, clock.Elapsed);
-            }
-
-            if (figures[1] is null)
-            {
-                return new BenchResult(id, anyCase.Tracked, anyCase.Unit, figures[0], null, null, Verdict.BaselineFailed, error, clock.Elapsed);
-            }
-
-            var ratio = RatioEstimate.FromRounds(figures[1]!.RoundThroughputs, figures[0]!.RoundThroughputs);
-            return new BenchResult(id, anyCase.Tracked, anyCase.Unit, figures[0], figures[1], ratio, RegressionRule.Judge(ratio), null, clock.Elapsed);
-        }
-        finally
-        {
-            foreach (var worker in workers)
-            {
-                worker?.Dispose();
-            }
-        }
-    }
-
-    private (SideFigures? Figures, string? Error) MeasureAlone(BenchSide side, BenchmarkCase benchmarkCase)
-    {
-        var result = Measure(benchmarkCase.Id, [side], [[benchmarkCase]]);
-        return (result.Current, result.Error);
+        // Every build's figures in the current build's unit, so throughputs compare.
+        var present = Enumerable.Range(0, sides.Count).Where(i => cases[i] is not null)
+            .Select(i => (Side: sides[i], Case: cases[i]! with { Unit = reference.Unit, UnitsPerOperation = reference.UnitsPerOperation, Tracked = reference.Tracked }))
+            .ToList();
+        var (figures, errors) = Run(id, present);
+        var error = errors.Select((e, i) => e is null ? null : $"{present[i].Side.Label}: {e}").FirstOrDefault(e => e is not null);
+        SideFigures? Of(string label) => present.FindIndex(p => p.Side.Label == label) is var i and >= 0 ? figures[i] : null;
+        return Judge(id, reference, sides.Count == 2, cases[0] is not null, cases.Length == 2 && cases[1] is not null, Of("current"), Of("baseline"), error, clock.Elapsed);
     }
 
     /// <summary>
-    /// Doubles (or scales) the calls per iteration until one iteration takes the target time,
-    /// then keeps calling until the warm-up time has passed and at least two iterations ran at
-    /// the final count (the calibration's own calls count as warm-up: the JIT has tiered up by then).
+    /// The verdict on one benchmark from what was measured: failed where the current build has it
+    /// and could not run it; not gated where only one build has it or the baseline could not run
+    /// it; otherwise the ratios per CPU-second and per wall second and the rule's judgement.
+    /// </summary>
+    internal static BenchResult Judge(string id, BenchmarkCase reference, bool paired, bool inCurrent, bool inBaseline,
+        SideFigures? current, SideFigures? baseline, string? error, TimeSpan wall)
+    {
+        Verdict verdict;
+        RatioEstimate? cpuRatio = null, wallRatio = null;
+        if (!inCurrent)
+        {
+            verdict = Verdict.OnlyInBaseline;
+        }
+        else if (current is null)
+        {
+            verdict = Verdict.Failed;
+        }
+        else if (!paired)
+        {
+            verdict = Verdict.Measured;
+        }
+        else if (!inBaseline)
+        {
+            verdict = Verdict.OnlyInCurrent;
+        }
+        else if (baseline is null)
+        {
+            verdict = Verdict.BaselineFailed;
+        }
+        else
+        {
+            cpuRatio = RatioEstimate.FromRounds(baseline.RoundCpu, current.RoundCpu);
+            wallRatio = RatioEstimate.FromRounds(baseline.RoundWall, current.RoundWall);
+            verdict = RegressionRule.Judge(cpuRatio);
+        }
+
+        return new BenchResult(id, reference.Tracked, reference.Unit, current, baseline, cpuRatio, wallRatio, verdict, error, wall);
+    }
+
+    /// <summary>Runs every launch of the builds given; a build that fails keeps its error and no figures.</summary>
+    private (SideFigures?[] Figures, string?[] Errors) Run(string id, List<(BenchSide Side, BenchmarkCase Case)> present)
+    {
+        int n = present.Count;
+        var errors = new string?[n];
+        var invokes = new long[n];
+        var shortIterations = new bool[n];
+        int perRound = 1;
+        var iterations = present.Select(_ => new List<Iteration>()).ToArray();
+        var roundWall = present.Select(_ => new List<double>()).ToArray();
+        var roundCpu = present.Select(_ => new List<double>()).ToArray();
+        int launches = Math.Clamp(settings.Launches, 1, settings.Rounds);
+        for (int launch = 0; launch < launches && errors.Any(e => e is null); launch++)
+        {
+            var workers = new WorkerProcess?[n];
+            try
+            {
+                // Setting up can take seconds (test data); the builds do it at the same time.
+                var setups = Enumerable.Range(0, n).Where(i => errors[i] is null).Select(i => Task.Run(() => errors[i] = Guard(() =>
+                {
+                    workers[i] = WorkerProcess.Start(present[i].Side.Assembly, present[i].Side.Label);
+                    workers[i]!.Send(new WorkerRequest("setup", id), settings.RequestTimeout, cancellation);
+                }))).ToArray();
+                WaitAll(setups);
+
+                for (int i = 0; i < n; i++)
+                {
+                    if (errors[i] is null)
+                    {
+                        errors[i] = launch == 0
+                            ? Guard(() => (invokes[i], shortIterations[i]) = Calibrate(workers[i]!))
+                            : Guard(() => WarmUp(workers[i]!, invokes[i], 0, 0));
+                    }
+                }
+
+                if (launch == 0)
+                {
+                    perRound = shortIterations.Where((_, i) => errors[i] is null).All(s => s) ? BenchSettings.IterationsPerShortRound : 1;
+                }
+
+                int first = launch * settings.Rounds / launches, last = (launch + 1) * settings.Rounds / launches;
+                for (int round = first; round < last; round++)
+                {
+                    var order = Enumerable.Range(0, n);
+                    foreach (int i in round % 2 == 0 ? order : order.Reverse())
+                    {
+                        if (errors[i] is null)
+                        {
+                            errors[i] = Guard(() =>
+                            {
+                                var reply = workers[i]!.Send(new WorkerRequest("run", Invokes: invokes[i], Iterations: perRound), settings.RequestTimeout, cancellation);
+                                var timed = reply.Nanoseconds!.Zip(reply.CpuNanoseconds!, (w, c) => new Iteration(w, c)).ToList();
+                                iterations[i].AddRange(timed);
+                                roundWall[i].Add(present[i].Case.Throughput(Median(timed.Select(t => (double)t.WallNanoseconds)) / invokes[i]));
+                                roundCpu[i].Add(present[i].Case.Throughput(Median(timed.Select(t => (double)t.CpuNanoseconds)) / invokes[i]));
+                            });
+                        }
+                    }
+                }
+
+                for (int i = 0; i < n; i++)
+                {
+                    if (errors[i] is null)
+                    {
+                        errors[i] = Guard(() => workers[i]!.Send(new WorkerRequest("cleanup"), settings.RequestTimeout, cancellation));
+                    }
+                }
+            }
+            finally
+            {
+                foreach (var worker in workers)
+                {
+                    worker?.Dispose();
+                }
+            }
+        }
+
+        var figures = present.Select((p, i) => errors[i] is null ? new SideFigures(p.Case, invokes[i], iterations[i], roundWall[i], roundCpu[i]) : null).ToArray();
+        return (figures, errors);
+    }
+
+    /// <summary>Waits for tasks, surfacing a cancellation as itself rather than wrapped.</summary>
+    private static void WaitAll(Task[] tasks)
+    {
+        try
+        {
+            Task.WaitAll(tasks);
+        }
+        catch (AggregateException e) when (e.InnerExceptions.OfType<OperationCanceledException>().FirstOrDefault() is { } cancelled)
+        {
+            throw cancelled;
+        }
+    }
+
+    /// <summary>
+    /// Scales the calls per iteration until an iteration takes the target time, judging each count
+    /// by the faster of two iterations (on a busy machine one iteration can be stretched by being
+    /// descheduled, which must not stop the calibration at a count far too small). Then keeps
+    /// calling until the warm-up time has passed and at least two iterations ran at the final count
+    /// (the calibration's own calls count as warm-up: the JIT has tiered up by then).
     /// </summary>
     private (long Invokes, bool Short) Calibrate(WorkerProcess worker)
     {
         long target = (long)settings.IterationTarget.TotalNanoseconds;
         long invokes = 1;
         long spent = 0;
-        long last;
+        long fastest, first, second;
         while (true)
         {
-            last = Run(worker, invokes);
-            spent += last;
-            if (last >= target || invokes >= 1L << 30)
+            first = Run(worker, invokes);
+            second = first >= target * 3 ? first : Run(worker, invokes);
+            spent += first + (second == first ? 0 : second);
+            fastest = Math.Min(first, second);
+            if (fastest >= target || invokes >= 1L << 30)
             {
                 break;
             }
 
-            long scaled = (long)Math.Ceiling(invokes * 1.25 * target / Math.Max(last, 1));
+            long scaled = (long)Math.Ceiling(invokes * 1.25 * target / Math.Max(fastest, 1));
             invokes = Math.Clamp(scaled, invokes * 2, invokes * 16);
         }
 
-        int atFinal = 1;
-        while (spent < settings.Warmup.TotalNanoseconds || atFinal < 2)
+        fastest = Math.Min(fastest, WarmUp(worker, invokes, spent, second == first ? 1 : 2));
+        return (invokes, fastest <= target * 1.5);
+    }
+
+    /// <summary>Calls until the warm-up time has passed and at least two iterations ran at this count; returns the fastest iteration's nanoseconds.</summary>
+    private long WarmUp(WorkerProcess worker, long invokes, long spent, int done)
+    {
+        long fastest = long.MaxValue;
+        while (spent < settings.Warmup.TotalNanoseconds || done < 2)
         {
-            last = Run(worker, invokes);
+            long last = Run(worker, invokes);
             spent += last;
-            atFinal++;
+            fastest = Math.Min(fastest, last);
+            done++;
         }
 
-        return (invokes, last <= target * 1.5);
+        return fastest;
     }
 
     private long Run(WorkerProcess worker, long invokes) =>
@@ -250,15 +313,15 @@ internal sealed class BenchSession(BenchSettings settings, TextWriter log, Cance
         }
     }
 
-    private static double Quantile(IEnumerable<double> values, double p) =>
-        Numerics.Statistics.Quantiles.Sorted(values.Order().ToArray(), p, Numerics.Statistics.QuantileType.Type7);
+    private static double Median(IEnumerable<double> values) =>
+        Numerics.Statistics.Quantiles.Sorted(values.Order().ToArray(), 0.5, Numerics.Statistics.QuantileType.Type7);
 
     /// <summary>A one-line account of a result for the progress log.</summary>
     public static string Describe(BenchResult r)
     {
-        string Figure(SideFigures? f) => f is null ? "-" : BenchmarkCase.FormatThroughput(f.Throughput, r.Unit);
-        var ratio = r.Ratio is { } x
-            ? string.Create(CultureInfo.InvariantCulture, $", ratio {x.Median:F3} [{x.Lower:F3}, {x.Upper:F3}]")
+        string Figure(SideFigures? f) => f is null ? "-" : BenchmarkCase.FormatThroughput(f.CpuThroughput, r.Unit).Replace("/s", "/CPU-s", StringComparison.Ordinal);
+        var ratio = r.CpuRatio is { } x && r.WallRatio is { } w
+            ? string.Create(CultureInfo.InvariantCulture, $", CPU ratio {x.Median:F3} [{x.Lower:F3}, {x.Upper:F3}], wall ratio {w.Median:F3}")
             : string.Empty;
         var figures = r.Baseline is null && r.Verdict != Verdict.OnlyInBaseline
             ? Figure(r.Current)

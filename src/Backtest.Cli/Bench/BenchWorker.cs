@@ -13,7 +13,15 @@ namespace Backtest.Cli.Bench;
 internal sealed record WorkerRequest(string Op, string? Case = null, long Invokes = 0, int Iterations = 0);
 
 /// <summary>A worker's answer (one JSON object per line on its standard output).</summary>
-internal sealed record WorkerReply(bool Ok, string? Error = null, IReadOnlyList<BenchmarkCase>? Cases = null, IReadOnlyList<long>? Nanoseconds = null, string? GitCommit = null, bool? GitDirty = null);
+/// <param name="Ok">Whether the request succeeded; if not, <paramref name="Error"/> says why.</param>
+/// <param name="Error">The failure, as "ExceptionType: message".</param>
+/// <param name="Cases">For <c>list</c>: the build's benchmark cases.</param>
+/// <param name="GitCommit">For <c>list</c>: the commit the build's engine recorded.</param>
+/// <param name="GitDirty">For <c>list</c>: whether that build had uncommitted changes.</param>
+/// <param name="Nanoseconds">For <c>run</c>: wall nanoseconds of each iteration.</param>
+/// <param name="CpuNanoseconds">For <c>run</c>: the process's CPU nanoseconds (all threads) in each iteration.</param>
+internal sealed record WorkerReply(bool Ok, string? Error = null, IReadOnlyList<BenchmarkCase>? Cases = null, IReadOnlyList<long>? Nanoseconds = null,
+    IReadOnlyList<long>? CpuNanoseconds = null, string? GitCommit = null, bool? GitDirty = null);
 
 /// <summary>
 /// The measuring side of <c>backtest bench</c>: one process per (build, benchmark case), started
@@ -60,7 +68,8 @@ internal static class BenchWorker
                         break;
                     case "run":
                         var benchmark = loaded ?? throw new InvalidOperationException("run before setup");
-                        reply = new WorkerReply(true, Nanoseconds: benchmark.Measure(Math.Max(1, request.Invokes), Math.Max(1, request.Iterations)));
+                        var (wall, cpu) = benchmark.Measure(Math.Max(1, request.Invokes), Math.Max(1, request.Iterations));
+                        reply = new WorkerReply(true, Nanoseconds: wall, CpuNanoseconds: cpu);
                         break;
                     case "cleanup":
                         loaded?.GlobalCleanup();

@@ -275,21 +275,27 @@ internal sealed class LoadedBenchmark(object instance, MethodInfo[] globalSetup,
 
     internal void GlobalSetup() => Call(globalSetup);
 
-    /// <summary>Runs <paramref name="iterations"/> timed iterations of <paramref name="invokes"/> calls each; nanoseconds per iteration.</summary>
-    public long[] Measure(long invokes, int iterations)
+    /// <summary>
+    /// Runs <paramref name="iterations"/> timed iterations of <paramref name="invokes"/> calls each:
+    /// wall nanoseconds and process CPU nanoseconds (all threads) per iteration.
+    /// </summary>
+    public (long[] Wall, long[] Cpu) Measure(long invokes, int iterations)
     {
-        var result = new long[iterations];
+        var wall = new long[iterations];
+        var cpu = new long[iterations];
         for (int i = 0; i < iterations; i++)
         {
             Call(iterationSetup);
             GC.Collect();
             GC.WaitForPendingFinalizers();
             GC.Collect();
-            result[i] = timeCalls(invokes);
+            long cpuBefore = CpuClock.ProcessNanoseconds();
+            wall[i] = timeCalls(invokes);
+            cpu[i] = CpuClock.ProcessNanoseconds() - cpuBefore;
             Call(iterationCleanup);
         }
 
-        return result;
+        return (wall, cpu);
     }
 
     public void GlobalCleanup() => Call(globalCleanup);

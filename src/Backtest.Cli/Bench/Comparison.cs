@@ -118,19 +118,21 @@ internal enum Verdict
 }
 
 /// <summary>
-/// The gate's rule: a benchmark regresses when the upper bound of its throughput ratio
-/// (<see cref="RatioEstimate.Upper"/>, one-sided 95 %) is below <see cref="Threshold"/> — the
-/// current build is slower than 0.90× the baseline beyond the noise the rounds show. A
-/// benchmark the current build fails to run also fails the gate; one the baseline lacks or
-/// fails to run is reported and not gated.
+/// The gate's rule: a benchmark regresses when the upper bound of its throughput ratio per
+/// CPU-second (<see cref="RatioEstimate.Upper"/>, one-sided 95 %) is below <see cref="Threshold"/>
+/// — the current build does less than 0.90× the baseline's work per CPU-second beyond the noise
+/// the rounds show. CPU time, not wall time, because on a shared machine a benchmark's wall time
+/// mostly measures how often it was descheduled (see docs/performance.md). A benchmark the
+/// current build fails to run also fails the gate; one the baseline lacks or fails to run is
+/// reported and not gated.
 /// </summary>
 internal static class RegressionRule
 {
     public const double Threshold = 0.90;
 
     public static string Statement(int rounds) =>
-        $"fail when the upper end of the one-sided {1 - RatioEstimate.Alpha:P0} bound of the median throughput ratio " +
-        $"(current/baseline, sign-test order statistic {RatioEstimate.UpperOrder(rounds)} of {rounds} paired rounds) is below {Threshold:F2}";
+        $"fail when the upper end of the one-sided {1 - RatioEstimate.Alpha:P0} bound of the median ratio of throughput per CPU-second " +
+        $"(current/baseline; sign-test order statistic {RatioEstimate.UpperOrder(rounds)} of {rounds} paired rounds) is below {Threshold:F2}";
 
     public static Verdict Judge(RatioEstimate ratio) => ratio.Upper < Threshold ? Verdict.Regression : Verdict.Pass;
 

@@ -125,11 +125,12 @@ internal static class RunsCommand
         {
             int n = Limit(parse, limit);
             using var opened = OpenExisting(parse.GetValue(catalog));
-            var table = new TextTable(("session", true), ("started (UTC)", false), ("commit", false), ("benchmark", false), ("throughput", true), ("ratio", true), ("verdict", false));
+            var table = new TextTable(("session", true), ("started (UTC)", false), ("commit", false), ("benchmark", false), ("throughput", true), ("per CPU-s", true), ("CPU ratio", true), ("verdict", false));
             foreach (var e in opened.BenchHistory(parse.GetValue(benchmark), n))
             {
                 table.Add(e.SessionId.ToString(CultureInfo.InvariantCulture), Time(e.Started), Commit(e.GitCommit, e.GitDirty), e.Benchmark,
-                    e.Throughput is { } t ? BenchmarkCase.FormatThroughput(t, e.Unit) : "-", e.Ratio is { } r ? Number(r, "F3") : "-", e.Verdict);
+                    e.Throughput is { } t ? BenchmarkCase.FormatThroughput(t, e.Unit) : "-", e.CpuThroughput is { } c ? BenchmarkCase.FormatThroughput(c, e.Unit) : "-",
+                    e.CpuRatio is { } r ? Number(r, "F3") : "-", e.Verdict);
             }
 
             if (table.RowCount == 0)

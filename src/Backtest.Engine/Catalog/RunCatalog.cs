@@ -185,19 +185,24 @@ public sealed class RunCatalog : IDisposable
                     current_q1_ns_per_op REAL,
                     current_q3_ns_per_op REAL,
                     current_mad_ns_per_op REAL,
+                    current_median_cpu_ns_per_op REAL,
                     current_iterations INTEGER,
                     current_invokes_per_iteration INTEGER,
                     current_throughput REAL,
+                    current_cpu_throughput REAL,
                     baseline_median_ns_per_op REAL,
                     baseline_q1_ns_per_op REAL,
                     baseline_q3_ns_per_op REAL,
                     baseline_mad_ns_per_op REAL,
+                    baseline_median_cpu_ns_per_op REAL,
                     baseline_iterations INTEGER,
                     baseline_invokes_per_iteration INTEGER,
                     baseline_throughput REAL,
-                    ratio REAL,
-                    ratio_lower REAL,
-                    ratio_upper REAL,
+                    baseline_cpu_throughput REAL,
+                    cpu_ratio REAL,
+                    cpu_ratio_lower REAL,
+                    cpu_ratio_upper REAL,
+                    wall_ratio REAL,
                     error TEXT,
                     PRIMARY KEY (session_id, benchmark));
                 CREATE INDEX bench_results_by_benchmark ON bench_results (benchmark, session_id);
@@ -357,9 +362,9 @@ public sealed class RunCatalog : IDisposable
         string[] names =
         [
             "$id", "$benchmark", "$tracked", "$unit", "$verdict", "$ops",
-            "$cMedian", "$cQ1", "$cQ3", "$cMad", "$cIterations", "$cInvokes", "$cThroughput",
-            "$bMedian", "$bQ1", "$bQ3", "$bMad", "$bIterations", "$bInvokes", "$bThroughput",
-            "$ratio", "$lower", "$upper", "$error",
+            "$cMedian", "$cQ1", "$cQ3", "$cMad", "$cCpu", "$cIterations", "$cInvokes", "$cThroughput", "$cCpuThroughput",
+            "$bMedian", "$bQ1", "$bQ3", "$bMad", "$bCpu", "$bIterations", "$bInvokes", "$bThroughput", "$bCpuThroughput",
+            "$cpuRatio", "$lower", "$upper", "$wallRatio", "$error",
         ];
         using var insert = Command(transaction, $"INSERT INTO bench_results VALUES ({string.Join(", ", names)})", names);
         foreach (var r in session.Results)
@@ -367,9 +372,11 @@ public sealed class RunCatalog : IDisposable
             var c = r.Current;
             var b = r.Baseline;
             Run(insert, id, r.Benchmark, r.Tracked, r.Unit, r.Verdict, (c ?? b)?.OperationsPerInvoke,
-                c?.MedianNsPerOperation, c?.LowerQuartileNsPerOperation, c?.UpperQuartileNsPerOperation, c?.MadNsPerOperation, c?.Iterations, c?.InvokesPerIteration, c?.Throughput,
-                b?.MedianNsPerOperation, b?.LowerQuartileNsPerOperation, b?.UpperQuartileNsPerOperation, b?.MadNsPerOperation, b?.Iterations, b?.InvokesPerIteration, b?.Throughput,
-                r.Ratio, r.RatioLower, r.RatioUpper, r.Error);
+                c?.MedianNsPerOperation, c?.LowerQuartileNsPerOperation, c?.UpperQuartileNsPerOperation, c?.MadNsPerOperation, c?.MedianCpuNsPerOperation,
+                c?.Iterations, c?.InvokesPerIteration, c?.Throughput, c?.CpuThroughput,
+                b?.MedianNsPerOperation, b?.LowerQuartileNsPerOperation, b?.UpperQuartileNsPerOperation, b?.MadNsPerOperation, b?.MedianCpuNsPerOperation,
+                b?.Iterations, b?.InvokesPerIteration, b?.Throughput, b?.CpuThroughput,
+                r.CpuRatio, r.CpuRatioLower, r.CpuRatioUpper, r.WallRatio, r.Error);
         }
 
         transaction.Commit();
@@ -381,7 +388,7 @@ public sealed class RunCatalog : IDisposable
     {
         using var command = connection.CreateCommand();
         command.CommandText = """
-            SELECT s.id, s.started_utc, s.git_commit, s.git_dirty, r.benchmark, r.unit, r.current_throughput, r.ratio, r.verdict
+            SELECT s.id, s.started_utc, s.git_commit, s.git_dirty, r.benchmark, r.unit, r.current_throughput, r.current_cpu_throughput, r.cpu_ratio, r.verdict
             FROM bench_results r JOIN bench_sessions s ON s.id = r.session_id
             WHERE $benchmark IS NULL OR instr(lower(r.benchmark), lower($benchmark)) > 0
             ORDER BY s.started_utc DESC, s.id DESC, r.benchmark LIMIT $limit
@@ -393,7 +400,7 @@ public sealed class RunCatalog : IDisposable
         while (reader.Read())
         {
             entries.Add(new BenchHistoryEntry(reader.GetInt64(0), ParseTime(reader.GetString(1)), reader.GetString(2), reader.GetInt64(3) != 0, reader.GetString(4),
-                reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetDouble(6), reader.IsDBNull(7) ? null : reader.GetDouble(7), reader.GetString(8)));
+                reader.GetString(5), Nullable(reader, 6), Nullable(reader, 7), Nullable(reader, 8), reader.GetString(9)));
         }
 
         return entries;
@@ -417,6 +424,8 @@ public sealed class RunCatalog : IDisposable
     }
 
     public void Dispose() => connection.Dispose();
+
+    private static double? Nullable(SqliteDataReader reader, int column) => reader.IsDBNull(column) ? null : reader.GetDouble(column);
 
     private static string Time(DateTimeOffset time) => time.UtcDateTime.ToString(TimeFormat, CultureInfo.InvariantCulture);
 

@@ -154,18 +154,19 @@ public sealed class RunCatalogTests : IDisposable
     public void BenchSessionsAreRecordedWithTheirResults()
     {
         using var catalog = RunCatalog.Open(DatabasePath);
-        var figures = new BenchFigures(100, 95, 110, 4, 27, 64, 4096, 4.1e7);
+        var figures = new BenchFigures(100, 95, 110, 4, 98, 27, 64, 4096, 4.1e7, 4.2e7);
         var session = new BenchSessionRecord(DateTimeOffset.UnixEpoch.AddDays(20_000), DateTimeOffset.UnixEpoch.AddDays(20_000).AddMinutes(2), "abc", false, "HEAD~1", "def", 9, "{}", "/tmp/out", false,
         [
-            new BenchEntry("FixedKernelsBenchmarks.MulDiv(Tier=Scalar)", true, "elements", "regression", figures, figures with { Throughput = 5e7 }, 0.82, 0.80, 0.85, null),
-            new BenchEntry("SyntheticStudyBenchmarks.StudyRun", true, "path-days", "only in current", figures, null, null, null, null, null),
+            new BenchEntry("FixedKernelsBenchmarks.MulDiv(Tier=Scalar)", true, "elements", "regression", figures, figures with { Throughput = 5e7 }, 0.82, 0.80, 0.85, 0.83, null),
+            new BenchEntry("SyntheticStudyBenchmarks.StudyRun", true, "path-days", "only in current", figures, null, null, null, null, null, null),
         ]);
         long id = catalog.RecordBench(session);
 
         var history = catalog.BenchHistory("muldiv");
         var entry = Assert.Single(history);
         Assert.Equal(id, entry.SessionId);
-        Assert.Equal(0.82, entry.Ratio);
+        Assert.Equal(0.82, entry.CpuRatio);
+        Assert.Equal(4.2e7, entry.CpuThroughput);
         Assert.Equal(4.1e7, entry.Throughput);
         Assert.Equal("regression", entry.Verdict);
         Assert.Equal(2, catalog.BenchHistory().Count);

@@ -1,0 +1,96 @@
+using Backtest.Benchmarks.Engine;
+using Backtest.Engine.Models;
+using Backtest.Engine.Runs;
+using Backtest.Engine.Studies;
+
+namespace Backtest.Cli.Tests;
+
+public sealed class RunsCommandTests : IDisposable
+{
+    private const string Study = """
+        name: walk
+        model: synthetic-walk
+        seed: 3
+        paths: 64
+        series_paths: 8
+        scenarios:
+          - name: short
+            kind: mc
+            days: 20
+        sweep:
+          product:
+            volatility: [0.01, 0.05]
+        """;
+
+    private readonly string root = Directory.CreateTempSubdirectory("backtest-runs-").FullName;
+
+    public void Dispose() => Directory.Delete(root, recursive: true);
+
+    private string Catalog => Path.Combine(root, "catalog.db");
+
+    private string RunFolder(string name, ulong seed, string text = Study)
+    {
+        var study = StudyLoader.Parse(text, "walk.yaml", new ModelCatalog([new SyntheticWalkModel()]), new StudyOverrides(Seed: seed));
+        return StudyRunner.Run(study, new RunOptions(Path.Combine(root, name), root)).Directory;
+    }
+
+    [Fact]
+    public void FoldersAreAddedListedAndComparedWithDifferences()
+    {
+        var a = RunFolder("a", 3);
+        var b = RunFolder("b", 4, Study.Replace("[0.01, 0.05]", "[0.01, 0.06]", StringComparison.Ordinal));
+        var (code, output, error) = CliContractTests.Invoke("runs", "add", a, b, "--catalog", Catalog);
+        Assert.Equal(BacktestCli.Ok, code);
+        Assert.Equal("", error);
+        Assert.Contains("catalogued as run 1", output);
+        Assert.Contains("catalogued as run 2", output);
+        Assert.Contains("already catalogued as run 1", CliContractTests.Invoke("runs", "add", a, "--catalog", Catalog).Out);
+
+        var list = CliContractTests.Invoke("runs", "list", "--catalog", Catalog).Out.Split('\n');
+        Assert.StartsWith("id  study", list[0]);
+        Assert.StartsWith("--  -----", list[1]);
+        Assert.Matches(@"^ 2  walk ", list[2]);
+        Assert.Matches(@"^ 1  walk ", list[3]);
+        Assert.Single(CliContractTests.Invoke("runs", "list", "--catalog", Catalog, "--limit", "1").Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(2));
+        Assert.Contains("no catalogued runs of study other", CliContractTests.Invoke("runs", "list", "--catalog", Catalog, "--study", "other").Out);
+
+        var compare = CliContractTests.Invoke("runs", "compare", "1", b, "--catalog", Catalog);
+        Assert.Equal(BacktestCli.Ok, compare.Code);
+        var lines = compare.Out.Split('\n');
+        Assert.StartsWith("A: run 1 — walk", lines[0]);
+        Assert.StartsWith("B: folder — walk", lines[1]);
+        Assert.Matches(@"seed\s+3\s+4\s+differs", compare.Out);
+        Assert.Matches(@"ps001\s+volatility\s+0\.05\s+0\.06\s+differs", compare.Out);
+        Assert.Matches(@"ps000\s+volatility\s+0\.01\s+0\.01\s*\n", compare.Out);
+        Assert.Matches(@"short/ps001\s+p_breach\s", compare.Out);
+        Assert.Matches(@"short/ps000\s+mean_final_balance\s+[0-9.e+-]+\s+[0-9.e+-]+\s+-?[0-9.e+-]+\s+[+-][0-9.]+%", compare.Out);
+    }
+
+    [Fact]
+    public void TheRunCommandRefusesANamedCatalogueItCannotOpenBeforeRunning()
+    {
+        var (code, _, error) = CliContractTests.Invoke("run", "no/such/study.yaml", "--catalog", root);
+        Assert.Equal(BacktestCli.BadInput, code);
+        Assert.Single(error.TrimEnd().Split('\n'));
+        Assert.Contains("is a folder", error);
+    }
+
+    [Theory]
+    [InlineData("runs", "list", "--catalog", "{root}/missing.db")]
+    [InlineData("runs", "list", "--limit", "0", "--catalog", "{root}/x.db")]
+    [InlineData("runs", "compare", "7", "8", "--catalog", "{root}/x.db")]
+    [InlineData("runs", "compare", "{root}/not-a-run", "1", "--catalog", "{root}/x.db")]
+    [InlineData("runs", "add", "{root}", "--catalog", "{root}/x.db")]
+    [InlineData("runs", "bench", "--catalog", "{root}")]
+    public void BadRunsArgumentsAreOneLineAndExitCode2(params string[] args)
+    {
+        using (Engine.Catalog.RunCatalog.Open(Path.Combine(root, "x.db")))
+        {
+        }
+
+        var (code, _, error) = CliContractTests.Invoke(args.Select(a => a.Replace("{root}", root, StringComparison.Ordinal)).ToArray());
+        Assert.Equal(BacktestCli.BadInput, code);
+        Assert.Single(error.TrimEnd().Split('\n'));
+        Assert.StartsWith("backtest: error: ", error);
+    }
+}
