@@ -46,7 +46,7 @@ public static class BacktestCli
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
         var root = new RootCommand("Backtest: replays history and Monte Carlo paths through tranche vaults and reports when they run and who loses.");
-        foreach (var command in CommandCatalog.All(stdout))
+        foreach (var command in CommandCatalog.All(stdout, stderr))
         {
             root.Add(command);
         }

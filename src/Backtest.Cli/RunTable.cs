@@ -1,6 +1,6 @@
 using System.Globalization;
 using Backtest.Engine.Runs;
-using Backtest.Engine.Tables;
+using Backtest.IO.Tables;
 using Backtest.Numerics;
 
 namespace Backtest.Cli;

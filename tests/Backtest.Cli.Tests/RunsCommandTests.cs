@@ -1,4 +1,3 @@
-using Backtest.Benchmarks.Engine;
 using Backtest.Engine.Models;
 using Backtest.Engine.Runs;
 using Backtest.Engine.Studies;
@@ -8,18 +7,19 @@ namespace Backtest.Cli.Tests;
 public sealed class RunsCommandTests : IDisposable
 {
     private const string Study = """
-        name: walk
-        model: synthetic-walk
+        name: wf6-small
+        model: wf6
         seed: 3
         paths: 64
         series_paths: 8
         scenarios:
-          - name: short
-            kind: mc
-            days: 20
+          - name: reference
+            kind: monte_carlo
+        parameters:
+          days: 30
         sweep:
           product:
-            volatility: [0.01, 0.05]
+            premium_rate: [0.15, 0.2]
         """;
 
     private readonly string root = Directory.CreateTempSubdirectory("backtest-runs-").FullName;
@@ -30,7 +30,7 @@ public sealed class RunsCommandTests : IDisposable
 
     private string RunFolder(string name, ulong seed, string text = Study)
     {
-        var study = StudyLoader.Parse(text, "walk.yaml", new ModelCatalog([new SyntheticWalkModel()]), new StudyOverrides(Seed: seed));
+        var study = StudyLoader.Parse(text, "wf6-small.yaml", ModelCatalog.Default, new StudyOverrides(Seed: seed));
         return StudyRunner.Run(study, new RunOptions(Path.Combine(root, name), root)).Directory;
     }
 
@@ -38,7 +38,7 @@ public sealed class RunsCommandTests : IDisposable
     public void FoldersAreAddedListedAndComparedWithDifferences()
     {
         var a = RunFolder("a", 3);
-        var b = RunFolder("b", 4, Study.Replace("[0.01, 0.05]", "[0.01, 0.06]", StringComparison.Ordinal));
+        var b = RunFolder("b", 4, Study.Replace("[0.15, 0.2]", "[0.15, 0.25]", StringComparison.Ordinal));
         var (code, output, error) = CliContractTests.Invoke("runs", "add", a, b, "--catalog", Catalog);
         Assert.Equal(BacktestCli.Ok, code);
         Assert.Equal("", error);
@@ -49,21 +49,22 @@ public sealed class RunsCommandTests : IDisposable
         var list = CliContractTests.Invoke("runs", "list", "--catalog", Catalog).Out.Split('\n');
         Assert.StartsWith("id  study", list[0]);
         Assert.StartsWith("--  -----", list[1]);
-        Assert.Matches(@"^ 2  walk ", list[2]);
-        Assert.Matches(@"^ 1  walk ", list[3]);
+        Assert.Matches(@"^ 2  wf6-small ", list[2]);
+        Assert.Matches(@"^ 1  wf6-small ", list[3]);
         Assert.Single(CliContractTests.Invoke("runs", "list", "--catalog", Catalog, "--limit", "1").Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(2));
         Assert.Contains("no catalogued runs of study other", CliContractTests.Invoke("runs", "list", "--catalog", Catalog, "--study", "other").Out);
 
         var compare = CliContractTests.Invoke("runs", "compare", "1", b, "--catalog", Catalog);
         Assert.Equal(BacktestCli.Ok, compare.Code);
         var lines = compare.Out.Split('\n');
-        Assert.StartsWith("A: run 1 — walk", lines[0]);
-        Assert.StartsWith("B: folder — walk", lines[1]);
+        Assert.StartsWith("A: run 1 — wf6-small", lines[0]);
+        Assert.StartsWith("B: folder — wf6-small", lines[1]);
         Assert.Matches(@"seed\s+3\s+4\s+differs", compare.Out);
-        Assert.Matches(@"ps001\s+volatility\s+0\.05\s+0\.06\s+differs", compare.Out);
-        Assert.Matches(@"ps000\s+volatility\s+0\.01\s+0\.01\s*\n", compare.Out);
-        Assert.Matches(@"short/ps001\s+p_breach\s", compare.Out);
-        Assert.Matches(@"short/ps000\s+mean_final_balance\s+[0-9.e+-]+\s+[0-9.e+-]+\s+-?[0-9.e+-]+\s+[+-][0-9.]+%", compare.Out);
+        Assert.Matches(@"ps001\s+premium_rate\s+0\.2\s+0\.25\s+differs", compare.Out);
+        Assert.Matches(@"ps000\s+premium_rate\s+0\.15\s+0\.15\s*\n", compare.Out);
+        Assert.Matches(@"ps000\s+days\s+30\s+30\s*\n", compare.Out);
+        Assert.Matches(@"reference/ps001 name=SURE-EQT\s+p_wiped\s", compare.Out);
+        Assert.Matches(@"reference/ps000 name=SURE-BTC\s+mean_final\s+[0-9.eE+-]+\s+[0-9.eE+-]+\s+-?[0-9.eE+-]+\s+([+-][0-9.]+|0\.00)%", compare.Out);
     }
 
     [Fact]

@@ -1,7 +1,7 @@
 using Backtest.Engine.Models;
 using Backtest.Engine.Runs;
 using Backtest.Engine.Studies;
-using Backtest.Engine.Tables;
+using Backtest.IO.Tables;
 using Backtest.IO.Parquet;
 
 namespace Backtest.Engine.Tests;
@@ -47,7 +47,7 @@ public sealed class StudyRunnerTests : IDisposable
         Assert.Equal(["study", "scenario", "param_set", "path", "final_value", "min_step"], paths.Schema.Columns.Select(c => c.Name));
         Assert.Equal((101 * 2) + (1 * 2), paths.RowCount);
         Assert.Equal(ParquetType.Decimal, paths.Schema.Columns[4].Type);
-        Assert.Contains(RunFolderWriter.ColumnsKey, paths.Metadata.Keys);
+        Assert.Contains(ColumnDescriptions.MetadataKey, paths.Metadata.Keys);
         Assert.Contains(ParquetWriter.ManifestKey, paths.Metadata.Keys);
 
         using var summary = ParquetReader.Open(Path.Combine(dir, "summary.parquet"));

@@ -1,6 +1,6 @@
 using Backtest.Engine.Models;
 using Backtest.Engine.Studies;
-using Backtest.Engine.Tables;
+using Backtest.IO.Tables;
 using Backtest.Numerics;
 
 namespace Backtest.Engine.Tests;

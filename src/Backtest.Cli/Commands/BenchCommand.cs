@@ -14,7 +14,7 @@ namespace Backtest.Cli.Commands;
 /// </summary>
 internal static class BenchCommand
 {
-    public static Command Create(TextWriter stdout)
+    public static Command Create(TextWriter stdout, TextWriter stderr)
     {
         var filter = new Option<string[]>("--filter")
         {
@@ -49,7 +49,7 @@ internal static class BenchCommand
             });
             try
             {
-                return Run(options, stdout, parse.InvocationConfiguration.Error ?? Console.Error, cancellation.Token);
+                return Run(options, stdout, stderr, cancellation.Token);
             }
             finally
             {

@@ -5,14 +5,15 @@ namespace Backtest.Cli.Commands;
 /// <summary>Every subcommand of <c>backtest</c>, in the order <c>--help</c> lists them.</summary>
 internal static class CommandCatalog
 {
-    public static IEnumerable<Command> All(TextWriter stdout)
+    public static IEnumerable<Command> All(TextWriter stdout, TextWriter stderr)
     {
-        yield return RunCommand.Create(stdout);
+        yield return RunCommand.Create(stdout, stderr);
+        yield return ReportCommand.Create(stdout);
         yield return ConformanceCommand.Create(stdout);
         yield return DataCommand.Create(stdout);
         yield return InspectCommand.Create(stdout);
         yield return RunsCommand.Create(stdout);
-        yield return BenchCommand.Create(stdout);
+        yield return BenchCommand.Create(stdout, stderr);
         yield return BenchWorkerCommand.Create();
     }
 }

@@ -13,7 +13,7 @@ internal static class RunCommand
 {
     public const string DefaultStudy = "studies/default.yaml";
 
-    public static Command Create(TextWriter stdout)
+    public static Command Create(TextWriter stdout, TextWriter stderr)
     {
         var study = new Argument<string>("STUDY")
         {
@@ -48,10 +48,27 @@ internal static class RunCommand
             var outDir = parse.GetValue(output) ?? Path.Combine("runs", loaded.Name);
             var dataDir = parse.GetValue(data) ?? DataFiles.LocateFolder();
             var progress = ProgressDisplay.For(stdout);
+            Exception? reportFailure = null;
             RunResult result;
             try
             {
-                result = StudyRunner.Run(loaded, new RunOptions(outDir, dataDir) { Progress = progress });
+                // The report is written into the staging folder before it is promoted. A report
+                // failure must not cost the user the simulated data, so it is kept and reported.
+                result = StudyRunner.Run(loaded, new RunOptions(outDir, dataDir)
+                {
+                    Progress = progress,
+                    Finishing = (staging, _) =>
+                    {
+                        try
+                        {
+                            ReportCommand.Write(staging);
+                        }
+                        catch (Exception e) when (e is not OperationCanceledException)
+                        {
+                            reportFailure = e;
+                        }
+                    },
+                });
             }
             finally
             {
@@ -61,11 +78,19 @@ internal static class RunCommand
             RunTable.Print(stdout, result);
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"wrote {result.Directory} — {result.Plan.Runs.Count} runs, {result.Plan.TotalPaths:N0} paths, wall time {result.Wall.TotalSeconds:F1} s ({result.PathDaysPerSecond:N0} path-days/s)"));
-            if (CatalogHook.Record(parse.GetValue(catalog), c => c.RecordRun(RunRecord.FromFolder(result.Directory)), "run", parse.InvocationConfiguration.Error) is { } id)
+            // The folder is complete whether or not its report was: catalogue it either way.
+            if (CatalogHook.Record(parse.GetValue(catalog), c => c.RecordRun(RunRecord.FromFolder(result.Directory)), "run", stderr) is { } id)
             {
                 stdout.WriteLine($"catalogued as run {id} (backtest runs list)");
             }
 
+            if (reportFailure is not null)
+            {
+                stderr.WriteLine($"backtest: error: the run folder is complete but its report failed: {reportFailure.Message}");
+                return BacktestCli.Failed;
+            }
+
+            stdout.WriteLine($"report: {Path.Combine(result.Directory, "report", "index.html")}");
             return BacktestCli.Ok;
         });
         return command;

@@ -186,7 +186,7 @@ internal static class RunsCommand
 
         output.WriteLine();
         output.WriteLine("parameters");
-        var parameters = new TextTable(("param_set", false), ("parameter", false), ("A", true), ("B", true), ("", false));
+        var parameters = new TextTable(("param_set", false), ("parameter", false), ("A", false), ("B", false), ("", false));
         var pa = a.Parameters.ToDictionary(p => (p.ParameterSet, p.Name), p => p.Value);
         var pb = b.Parameters.ToDictionary(p => (p.ParameterSet, p.Name), p => p.Value);
         foreach (var key in a.Parameters.Select(p => (p.ParameterSet, p.Name)).Concat(b.Parameters.Select(p => (p.ParameterSet, p.Name))).Distinct())

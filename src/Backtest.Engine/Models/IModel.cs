@@ -1,5 +1,5 @@
 using Backtest.Engine.Studies;
-using Backtest.Engine.Tables;
+using Backtest.IO.Tables;
 
 namespace Backtest.Engine.Models;
 

@@ -1,4 +1,4 @@
-using Backtest.Engine.Tables;
+using Backtest.IO.Tables;
 
 namespace Backtest.Engine.Models;
 

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Backtest.Engine.Models;
-using Backtest.Engine.Tables;
+using Backtest.IO.Tables;
 using Backtest.Market.Data;
 
 namespace Backtest.Engine.Runs;

@@ -1,6 +1,5 @@
-using System.Text.Json;
 using Backtest.Engine.Studies;
-using Backtest.Engine.Tables;
+using Backtest.IO.Tables;
 using Backtest.IO.Parquet;
 
 namespace Backtest.Engine.Runs;
@@ -8,14 +7,11 @@ namespace Backtest.Engine.Runs;
 /// <summary>
 /// Writes the Parquet files of a run folder (<c>paths</c>, <c>summary</c>, <c>series</c>) into
 /// a directory, each streamed row group by row group and made visible only when complete.
-/// Every file carries its columns' descriptions under <see cref="ColumnsKey"/> and the run's
-/// manifest under <see cref="ParquetWriter.ManifestKey"/>.
+/// Every file carries its columns' descriptions under <see cref="ColumnDescriptions.MetadataKey"/>
+/// and the run's manifest under <see cref="ParquetWriter.ManifestKey"/>.
 /// </summary>
 public sealed class RunFolderWriter : IDisposable
 {
-    /// <summary>Key-value metadata key of the column descriptions (JSON list of {name, kind, description, unit}).</summary>
-    public const string ColumnsKey = "backtest.columns";
-
     private readonly string directory;
     private readonly RunPlan plan;
     private readonly ParquetWriterOptions options;
@@ -104,16 +100,6 @@ public sealed class RunFolderWriter : IDisposable
         _ => throw new ArgumentOutOfRangeException(nameof(spec)),
     };
 
-    /// <summary>The column descriptions as the JSON stored under <see cref="ColumnsKey"/>.</summary>
-    public static string DescribeColumns(IEnumerable<ColumnSpec> columns) => JsonSerializer.Serialize(
-        columns.Select(c => new Dictionary<string, string?>
-        {
-            ["name"] = c.Name,
-            ["kind"] = c.Kind.ToString(),
-            ["description"] = c.Description,
-            ["unit"] = c.Unit,
-        }));
-
     private static ColumnSpec ParameterColumn(ParameterSpec spec)
     {
         var description = $"swept parameter: {spec.Description}";
@@ -148,7 +134,7 @@ public sealed class RunFolderWriter : IDisposable
             this.studyName = studyName;
             Columns = columns;
             writer = ParquetWriter.Create(path, new ParquetSchema(columns.Select(ToParquet)), options);
-            writer.SetMetadata(ColumnsKey, DescribeColumns(columns));
+            writer.SetMetadata(ColumnDescriptions.MetadataKey, ColumnDescriptions.ToJson(columns));
         }
 
         public IReadOnlyList<ColumnSpec> Columns { get; }

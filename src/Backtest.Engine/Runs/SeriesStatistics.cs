@@ -1,5 +1,5 @@
 using Backtest.Engine.Models;
-using Backtest.Engine.Tables;
+using Backtest.IO.Tables;
 using Backtest.Numerics;
 using Backtest.Numerics.Statistics;
 

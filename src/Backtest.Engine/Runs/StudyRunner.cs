@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Backtest.Engine.Models;
 using Backtest.Engine.Scheduling;
-using Backtest.Engine.Tables;
+using Backtest.IO.Tables;
 
 namespace Backtest.Engine.Runs;
 

@@ -1,6 +1,7 @@
 using Backtest.Reports.Data;
 using Backtest.Reports.Document;
 using Backtest.Reports.Formatting;
+using Backtest.IO.Tables;
 
 namespace Backtest.Reports.Assembly;
 
@@ -36,11 +37,11 @@ internal sealed class SummaryView
             && summary.Find(c.Name[..^3]) is { IsNumeric: true };
         RowKeys = summary.Columns
             .Where(c => !RunData.IdentityColumns.Contains(c.Name) && !swept.Contains(c.Name)
-                && c.Type is ColumnType.Text or ColumnType.Int32 or ColumnType.Boolean or ColumnType.Date)
+                && c.Type is ColumnKind.Text or ColumnKind.Int32 or ColumnKind.Boolean or ColumnKind.Date)
             .ToArray();
         var candidates = summary.Columns
             .Where(c => !RunData.IdentityColumns.Contains(c.Name) && !swept.Contains(c.Name) && c.Name != "paths"
-                && c.Type is ColumnType.Int64 or ColumnType.Amount or ColumnType.Double && !IsBound(c))
+                && c.Type is ColumnKind.Int64 or ColumnKind.Amount or ColumnKind.Double && !IsBound(c))
             .ToArray();
         var runs = run.Runs();
         var paths = runs.Select(r => run.PathCount(r.Scenario, r.ParameterSet)).Distinct().ToArray();
@@ -181,6 +182,6 @@ internal sealed class SummaryView
 
     internal static ValueFormat FormatOf(DataColumn column) =>
         column.Unit is "probability" ? ValueFormat.Number
-        : column.Type == ColumnType.Amount || column.Unit is "USD" or "USDC" or "AMPL" or "SPOT" ? ValueFormat.Compact
+        : column.Type == ColumnKind.Amount || column.Unit is "USD" or "USDC" or "AMPL" or "SPOT" ? ValueFormat.Compact
         : ValueFormat.Number;
 }

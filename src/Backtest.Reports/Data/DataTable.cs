@@ -1,23 +1,7 @@
+using Backtest.IO.Tables;
 using Backtest.Numerics;
 
 namespace Backtest.Reports.Data;
-
-/// <summary>
-/// The type of a column in a run's tables (the <c>kind</c> of the <c>backtest.columns</c>
-/// metadata). Int32 and Date hold <c>int[]</c>, Int64 and Amount <c>long[]</c> (Amount in
-/// nano-units, see <see cref="Fixed"/>), Double <c>double[]</c>, Boolean <c>bool[]</c>,
-/// Text <c>string?[]</c>.
-/// </summary>
-public enum ColumnType
-{
-    Int32,
-    Int64,
-    Amount,
-    Double,
-    Boolean,
-    Text,
-    Date,
-}
 
 /// <summary>
 /// One typed column with what it means: the description and unit travel from the model
@@ -25,7 +9,7 @@ public enum ColumnType
 /// </summary>
 public sealed class DataColumn
 {
-    private DataColumn(string name, ColumnType type, string description, string? unit, Array values, bool[]? nulls)
+    private DataColumn(string name, ColumnKind type, string description, string? unit, Array values, bool[]? nulls)
     {
         if (nulls is not null && nulls.Length != values.Length)
         {
@@ -42,7 +26,7 @@ public sealed class DataColumn
 
     public string Name { get; }
 
-    public ColumnType Type { get; }
+    public ColumnKind Type { get; }
 
     public string Description { get; }
 
@@ -57,34 +41,34 @@ public sealed class DataColumn
     public int Length => Values.Length;
 
     /// <summary>Whether the column holds numbers a chart or a metric can use.</summary>
-    public bool IsNumeric => Type is ColumnType.Int32 or ColumnType.Int64 or ColumnType.Amount or ColumnType.Double;
+    public bool IsNumeric => Type is ColumnKind.Int32 or ColumnKind.Int64 or ColumnKind.Amount or ColumnKind.Double;
 
-    public static DataColumn Doubles(string name, string description, string? unit, double[] values) => new(name, ColumnType.Double, description, unit, values, null);
+    public static DataColumn Doubles(string name, string description, string? unit, double[] values) => new(name, ColumnKind.Double, description, unit, values, null);
 
     /// <summary>Amounts in nano-units (10⁻⁹ of <paramref name="unit"/>).</summary>
-    public static DataColumn Amounts(string name, string description, string? unit, long[] values, bool[]? nulls = null) => new(name, ColumnType.Amount, description, unit, values, nulls);
+    public static DataColumn Amounts(string name, string description, string? unit, long[] values, bool[]? nulls = null) => new(name, ColumnKind.Amount, description, unit, values, nulls);
 
-    public static DataColumn Int64s(string name, string description, string? unit, long[] values, bool[]? nulls = null) => new(name, ColumnType.Int64, description, unit, values, nulls);
+    public static DataColumn Int64s(string name, string description, string? unit, long[] values, bool[]? nulls = null) => new(name, ColumnKind.Int64, description, unit, values, nulls);
 
-    public static DataColumn Int32s(string name, string description, string? unit, int[] values, bool[]? nulls = null) => new(name, ColumnType.Int32, description, unit, values, nulls);
+    public static DataColumn Int32s(string name, string description, string? unit, int[] values, bool[]? nulls = null) => new(name, ColumnKind.Int32, description, unit, values, nulls);
 
-    public static DataColumn Booleans(string name, string description, bool[] values, bool[]? nulls = null) => new(name, ColumnType.Boolean, description, null, values, nulls);
+    public static DataColumn Booleans(string name, string description, bool[] values, bool[]? nulls = null) => new(name, ColumnKind.Boolean, description, null, values, nulls);
 
     public static DataColumn Texts(string name, string description, string?[] values) =>
-        new(name, ColumnType.Text, description, null, values, values.Select(v => v is null).ToArray() is var n && n.Any(x => x) ? n : null);
+        new(name, ColumnKind.Text, description, null, values, values.Select(v => v is null).ToArray() is var n && n.Any(x => x) ? n : null);
 
     /// <summary>Dates as <see cref="DateOnly.DayNumber"/>s; nulls where a step has no date.</summary>
-    public static DataColumn Dates(string name, string description, int[] dayNumbers, bool[]? nulls = null) => new(name, ColumnType.Date, description, null, dayNumbers, nulls);
+    public static DataColumn Dates(string name, string description, int[] dayNumbers, bool[]? nulls = null) => new(name, ColumnKind.Date, description, null, dayNumbers, nulls);
 
     /// <summary>A column of any type from its raw array (the run-folder loader's entry point).</summary>
-    public static DataColumn FromArray(string name, ColumnType type, string description, string? unit, Array values, bool[]? nulls)
+    public static DataColumn FromArray(string name, ColumnKind type, string description, string? unit, Array values, bool[]? nulls)
     {
         var expected = type switch
         {
-            ColumnType.Int32 or ColumnType.Date => typeof(int[]),
-            ColumnType.Int64 or ColumnType.Amount => typeof(long[]),
-            ColumnType.Double => typeof(double[]),
-            ColumnType.Boolean => typeof(bool[]),
+            ColumnKind.Int32 or ColumnKind.Date => typeof(int[]),
+            ColumnKind.Int64 or ColumnKind.Amount => typeof(long[]),
+            ColumnKind.Double => typeof(double[]),
+            ColumnKind.Boolean => typeof(bool[]),
             _ => typeof(string[]),
         };
         if (values.GetType() != expected)
@@ -95,7 +79,7 @@ public sealed class DataColumn
         return new(name, type, description, unit, values, nulls);
     }
 
-    public bool IsNull(int row) => Nulls?[row] == true || (Type == ColumnType.Text && ((string?[])Values)[row] is null);
+    public bool IsNull(int row) => Nulls?[row] == true || (Type == ColumnKind.Text && ((string?[])Values)[row] is null);
 
     /// <summary>
     /// The value as a double for charts and statistics: amounts converted from nano-units
@@ -110,11 +94,11 @@ public sealed class DataColumn
 
         return Type switch
         {
-            ColumnType.Double => ((double[])Values)[row],
-            ColumnType.Amount => Fixed.ToDouble(((long[])Values)[row]),
-            ColumnType.Int64 => ((long[])Values)[row],
-            ColumnType.Int32 or ColumnType.Date => ((int[])Values)[row],
-            ColumnType.Boolean => ((bool[])Values)[row] ? 1 : 0,
+            ColumnKind.Double => ((double[])Values)[row],
+            ColumnKind.Amount => Fixed.ToDouble(((long[])Values)[row]),
+            ColumnKind.Int64 => ((long[])Values)[row],
+            ColumnKind.Int32 or ColumnKind.Date => ((int[])Values)[row],
+            ColumnKind.Boolean => ((bool[])Values)[row] ? 1 : 0,
             _ => throw new InvalidOperationException($"column '{Name}' is text, not a number"),
         };
     }
@@ -132,12 +116,12 @@ public sealed class DataColumn
 
         return Type switch
         {
-            ColumnType.Text => ((string?[])Values)[row]!,
-            ColumnType.Amount => Fixed.Format(((long[])Values)[row]),
-            ColumnType.Date => Formatting.NumberFormat.Date(DateOnly.FromDayNumber(((int[])Values)[row])),
-            ColumnType.Boolean => ((bool[])Values)[row] ? "true" : "false",
-            ColumnType.Double => ((double[])Values)[row].ToString("R", System.Globalization.CultureInfo.InvariantCulture),
-            ColumnType.Int64 => ((long[])Values)[row].ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ColumnKind.Text => ((string?[])Values)[row]!,
+            ColumnKind.Amount => Fixed.Format(((long[])Values)[row]),
+            ColumnKind.Date => Formatting.NumberFormat.Date(DateOnly.FromDayNumber(((int[])Values)[row])),
+            ColumnKind.Boolean => ((bool[])Values)[row] ? "true" : "false",
+            ColumnKind.Double => ((double[])Values)[row].ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+            ColumnKind.Int64 => ((long[])Values)[row].ToString(System.Globalization.CultureInfo.InvariantCulture),
             _ => ((int[])Values)[row].ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
     }

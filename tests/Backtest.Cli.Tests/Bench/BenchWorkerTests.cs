@@ -47,10 +47,10 @@ public class BenchWorkerTests
                 "FixedKernelsBenchmarks.MulDiv(Tier=Vector256)",
                 "ParquetWriteBenchmarks.Write(Codec=Snappy)",
                 "PhiloxBenchmarks.FillDispatched",
-                "SyntheticStudyBenchmarks.StudyRun",
+                "StudyBenchmarks.Wf6",
             ],
             reply.Cases!.Where(c => c.Tracked).Select(c => c.Id).Order(StringComparer.Ordinal));
-        Assert.Equal("path-days", reply.Cases!.Single(c => c.Id == "SyntheticStudyBenchmarks.StudyRun").Unit);
+        Assert.Equal("path-days", reply.Cases!.Single(c => c.Id == "StudyBenchmarks.Wf6").Unit);
         Assert.Equal(80_000_000, reply.Cases!.Single(c => c.Id == "ParquetWriteBenchmarks.Write(Codec=Snappy)").UnitsPerOperation);
     }
 

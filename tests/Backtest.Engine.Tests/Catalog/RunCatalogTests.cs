@@ -158,7 +158,7 @@ public sealed class RunCatalogTests : IDisposable
         var session = new BenchSessionRecord(DateTimeOffset.UnixEpoch.AddDays(20_000), DateTimeOffset.UnixEpoch.AddDays(20_000).AddMinutes(2), "abc", false, "HEAD~1", "def", 9, "{}", "/tmp/out", false,
         [
             new BenchEntry("FixedKernelsBenchmarks.MulDiv(Tier=Scalar)", true, "elements", "regression", figures, figures with { Throughput = 5e7 }, 0.82, 0.80, 0.85, 0.83, null),
-            new BenchEntry("SyntheticStudyBenchmarks.StudyRun", true, "path-days", "only in current", figures, null, null, null, null, null, null),
+            new BenchEntry("StudyBenchmarks.Wf6", true, "path-days", "only in current", figures, null, null, null, null, null, null),
         ]);
         long id = catalog.RecordBench(session);
 

@@ -1,4 +1,4 @@
-namespace Backtest.Engine.Tables;
+namespace Backtest.IO.Tables;
 
 /// <summary>The type of an output column; each maps to one Parquet physical/logical type.</summary>
 public enum ColumnKind

@@ -1,0 +1,28 @@
+using Backtest.Engine.Metrics;
+
+namespace Backtest.Engine.Tests.Metrics;
+
+public class OutputsDocumentationTests
+{
+    [Fact]
+    public void EveryRunMetricColumnIsDefinedInDocsOutputs()
+    {
+        var docs = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "outputs.md"));
+        var columns = RunMetrics.PathColumns.Concat(RunMetrics.SummaryColumns(new RunConditions(0.25, 7, 0.99, 3, 30, 0.1), 100));
+        var missing = columns.Select(c => c.Name).Where(name => !docs.Contains($"| `{name}` |", StringComparison.Ordinal)).ToList();
+        Assert.True(missing.Count == 0, $"docs/outputs.md lacks: {string.Join(", ", missing)}");
+    }
+
+    internal static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Backtest.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new DirectoryNotFoundException("Backtest.sln not found above the test assembly");
+    }
+}
