@@ -15,7 +15,7 @@ namespace Backtest.Benchmarks.Engine;
 [Throughput("path-days")]
 public class StudyBenchmarks
 {
-    private const int Wf6Paths = 32_768;
+    private const int Wf6Paths = 16_384;
     private const int Wf6Days = 1095;
 
     /// <summary>WF6 at its reference parameters (the model's defaults, as studies/wf6.yaml writes them out), fewer paths.</summary>
@@ -23,7 +23,7 @@ public class StudyBenchmarks
         name: wf6-benchmark
         model: wf6
         seed: 20251015
-        paths: 32768
+        paths: 16384
         scenarios:
           - name: reference
             kind: monte_carlo

@@ -5,9 +5,9 @@ namespace Backtest.Cli.Bench;
 
 /// <summary>How long the harness measures.</summary>
 /// <param name="Rounds">Timed rounds per build; with a baseline, paired rounds (at least <see cref="RatioEstimate.MinimumRounds"/>).</param>
-/// <param name="Launches">Worker processes per build, one after another, sharing the rounds out in blocks.</param>
+/// <param name="Launches">Worker processes per build for benchmarks with short iterations, one after another, sharing the rounds out in blocks.</param>
 /// <param name="IterationTarget">Calibration picks the calls per iteration so that an iteration takes at least this long.</param>
-/// <param name="Warmup">Untimed calls before a process's first round, at least this long and at least two iterations.</param>
+/// <param name="Warmup">Untimed calls before a process's first round: at least this long, and at least one iteration beyond calibration.</param>
 /// <param name="RequestTimeout">A worker that does not answer a request in this time has failed.</param>
 internal sealed record BenchSettings(int Rounds, int Launches, TimeSpan IterationTarget, TimeSpan Warmup, TimeSpan RequestTimeout)
 {
@@ -60,9 +60,11 @@ internal sealed record BenchResult(string Id, bool Tracked, string Unit, SideFig
 /// <summary>
 /// Measures benchmark cases in one or two builds. Per case and build, <see cref="BenchSettings.Launches"/>
 /// worker processes run one after another (so effects fixed for a process's life, such as
-/// where its arrays happen to be aligned, show up as variation between rounds instead of as a
-/// difference between builds); each launch of the two builds sets up together, warms up, then
-/// runs its block of rounds. In each round the builds run one after the other, the current build
+/// where its small arrays happen to be aligned, show up as variation between rounds instead of
+/// as a difference between builds); each launch of the two builds sets up together, warms up,
+/// then runs its block of rounds. Benchmarks whose iterations are long (one call of 150 ms or
+/// more: a whole Parquet file, a whole study) average over such effects within each call and
+/// run all their rounds in the first launch, which saves their set-up and warm-up twice over. In each round the builds run one after the other, the current build
 /// first in even rounds and second in odd ones (A B, B A, …), so a change in machine load falls
 /// on both and neither is always second. The round ratios give <see cref="RatioEstimate"/>.
 /// </summary>
@@ -186,13 +188,15 @@ internal sealed class BenchSession(BenchSettings settings, TextWriter log, Cance
                     {
                         errors[i] = launch == 0
                             ? Guard(() => (invokes[i], shortIterations[i]) = Calibrate(workers[i]!))
-                            : Guard(() => WarmUp(workers[i]!, invokes[i], 0, 0));
+                            : Guard(() => WarmUp(workers[i]!, invokes[i], 0, 1));
                     }
                 }
 
                 if (launch == 0)
                 {
-                    perRound = shortIterations.Where((_, i) => errors[i] is null).All(s => s) ? BenchSettings.IterationsPerShortRound : 1;
+                    bool shortOnly = shortIterations.Where((_, i) => errors[i] is null).All(s => s);
+                    perRound = shortOnly ? BenchSettings.IterationsPerShortRound : 1;
+                    launches = shortOnly ? launches : 1;
                 }
 
                 int first = launch * settings.Rounds / launches, last = (launch + 1) * settings.Rounds / launches;
@@ -252,21 +256,22 @@ internal sealed class BenchSession(BenchSettings settings, TextWriter log, Cance
     /// <summary>
     /// Scales the calls per iteration until an iteration takes the target time, judging each count
     /// by the faster of two iterations (on a busy machine one iteration can be stretched by being
-    /// descheduled, which must not stop the calibration at a count far too small). Then keeps
-    /// calling until the warm-up time has passed and at least two iterations ran at the final count
-    /// (the calibration's own calls count as warm-up: the JIT has tiered up by then).
+    /// descheduled, which must not stop the calibration at a count far too small); a single call
+    /// of three times the target needs no second look. Then warms up (<see cref="WarmUp"/>); the
+    /// calibration's own calls count towards the warm-up time.
     /// </summary>
     private (long Invokes, bool Short) Calibrate(WorkerProcess worker)
     {
         long target = (long)settings.IterationTarget.TotalNanoseconds;
         long invokes = 1;
         long spent = 0;
-        long fastest, first, second;
+        long fastest;
         while (true)
         {
-            first = Run(worker, invokes);
-            second = first >= target * 3 ? first : Run(worker, invokes);
-            spent += first + (second == first ? 0 : second);
+            long first = Run(worker, invokes);
+            bool longCall = first >= target * 3;
+            long second = longCall ? first : Run(worker, invokes);
+            spent += longCall ? first : first + second;
             fastest = Math.Min(first, second);
             if (fastest >= target || invokes >= 1L << 30)
             {
@@ -277,15 +282,16 @@ internal sealed class BenchSession(BenchSettings settings, TextWriter log, Cance
             invokes = Math.Clamp(scaled, invokes * 2, invokes * 16);
         }
 
-        fastest = Math.Min(fastest, WarmUp(worker, invokes, spent, second == first ? 1 : 2));
+        fastest = Math.Min(fastest, WarmUp(worker, invokes, spent, 1));
         return (invokes, fastest <= target * 1.5);
     }
 
-    /// <summary>Calls until the warm-up time has passed and at least two iterations ran at this count; returns the fastest iteration's nanoseconds.</summary>
-    private long WarmUp(WorkerProcess worker, long invokes, long spent, int done)
+    /// <summary>Calls until the warm-up time has passed and at least <paramref name="needed"/> iterations ran; returns the fastest iteration's nanoseconds.</summary>
+    private long WarmUp(WorkerProcess worker, long invokes, long spent, int needed)
     {
         long fastest = long.MaxValue;
-        while (spent < settings.Warmup.TotalNanoseconds || done < 2)
+        int done = 0;
+        while (spent < settings.Warmup.TotalNanoseconds || done < needed)
         {
             long last = Run(worker, invokes);
             spent += last;
