@@ -255,9 +255,10 @@ internal sealed class BenchSession(BenchSettings settings, TextWriter log, Cance
 
     /// <summary>
     /// Scales the calls per iteration until an iteration takes the target time, judging each count
-    /// by the faster of two iterations (on a busy machine one iteration can be stretched by being
-    /// descheduled, which must not stop the calibration at a count far too small); a single call
-    /// of three times the target needs no second look. Then warms up (<see cref="WarmUp"/>); the
+    /// by the faster of two iterations, each timed as in <see cref="Run(WorkerProcess, long)"/> (on a
+    /// busy machine an iteration can be stretched by being descheduled, which must not stop the
+    /// calibration at a count far too small); a single call of three times the target needs no
+    /// second look. Then warms up (<see cref="WarmUp"/>); the
     /// calibration's own calls count towards the warm-up time.
     /// </summary>
     private (long Invokes, bool Short) Calibrate(WorkerProcess worker)
@@ -302,8 +303,18 @@ internal sealed class BenchSession(BenchSettings settings, TextWriter log, Cance
         return fastest;
     }
 
-    private long Run(WorkerProcess worker, long invokes) =>
-        worker.Send(new WorkerRequest("run", Invokes: invokes, Iterations: 1), settings.RequestTimeout, cancellation).Nanoseconds![0];
+    /// <summary>
+    /// One iteration's undisturbed duration, estimated as the smaller of its wall and CPU time: a
+    /// descheduled iteration's wall time is stretched and its CPU time is not, while a parallel
+    /// one's CPU time is the sum over its threads and its wall time is not. By wall time alone a
+    /// call descheduled for a few hundred milliseconds on a busy machine passed for a long call and
+    /// left calibration at one call per iteration, too short to time.
+    /// </summary>
+    private long Run(WorkerProcess worker, long invokes)
+    {
+        var reply = worker.Send(new WorkerRequest("run", Invokes: invokes, Iterations: 1), settings.RequestTimeout, cancellation);
+        return Math.Min(reply.Nanoseconds![0], reply.CpuNanoseconds![0]);
+    }
 
     private string? Guard(Action action)
     {

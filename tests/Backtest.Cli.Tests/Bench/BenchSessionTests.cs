@@ -110,4 +110,17 @@ public sealed class BenchSessionTests : IDisposable
         Assert.Equal(Verdict.Failed, broken.Verdict);
         Assert.Contains("deliberate setup failure", broken.Error);
     }
+
+    [Fact]
+    public void ACallStretchedByWaitingDoesNotPassForALongCallInCalibration()
+    {
+        // The first call's 400 ms of wall time is over three times the 100 ms target; timed by
+        // wall time alone calibration would stop at one call per iteration (some 20 µs of work).
+        var settings = BenchSettings.Default with { Rounds = 1, Launches = 1 };
+        var session = new BenchSession(settings, new StringWriter(), CancellationToken.None);
+        BenchSide[] sides = [new("current", typeof(SampleBenchmarks).Assembly.Location)];
+        var result = session.Measure("DescheduledFirstCallBenchmarks.ShortSpin", sides, session.List(sides));
+        Assert.Equal(Verdict.Measured, result.Verdict);
+        Assert.True(result.Current!.InvokesPerIteration > 100, $"{result.Current.InvokesPerIteration} calls per iteration");
+    }
 }

@@ -60,3 +60,32 @@ public class ArgumentBenchmarks
     [Arguments(3)]
     public int WithArgument(int x) => x + 1;
 }
+
+/// <summary>
+/// A short benchmark whose first call sleeps, as a call descheduled on a busy machine takes long
+/// in wall time without using the CPU.
+/// </summary>
+public class DescheduledFirstCallBenchmarks
+{
+    public const int SleepMilliseconds = 400;
+
+    private bool slept;
+
+    [Benchmark]
+    public long ShortSpin()
+    {
+        if (!slept)
+        {
+            slept = true;
+            Thread.Sleep(SleepMilliseconds);
+        }
+
+        long x = 1;
+        for (int i = 0; i < 20_000; i++)
+        {
+            x = (x * 6364136223846793005L) + 1442695040888963407L;
+        }
+
+        return x;
+    }
+}
