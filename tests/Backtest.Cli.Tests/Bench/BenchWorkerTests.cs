@@ -48,9 +48,11 @@ public class BenchWorkerTests
                 "ParquetWriteBenchmarks.Write(Codec=Snappy)",
                 "PhiloxBenchmarks.FillDispatched",
                 "StudyBenchmarks.Wf6",
+                "Wf6Benchmarks.Kernel(Tier=Vector256)",
             ],
             reply.Cases!.Where(c => c.Tracked).Select(c => c.Id).Order(StringComparer.Ordinal));
         Assert.Equal("path-days", reply.Cases!.Single(c => c.Id == "StudyBenchmarks.Wf6").Unit);
+        Assert.Equal("path-days", reply.Cases!.Single(c => c.Id == "Wf6Benchmarks.Kernel(Tier=Vector256)").Unit);
         Assert.Equal(80_000_000, reply.Cases!.Single(c => c.Id == "ParquetWriteBenchmarks.Write(Codec=Snappy)").UnitsPerOperation);
     }
 
