@@ -1,3 +1,4 @@
+using Backtest.Engine.Catalog;
 using Backtest.Engine.Models;
 using Backtest.Engine.Runs;
 using Backtest.Engine.Studies;
@@ -32,6 +33,34 @@ public sealed class RunsCommandTests : IDisposable
     {
         var study = StudyLoader.Parse(text, "wf6-small.yaml", ModelCatalog.Default, new StudyOverrides(Seed: seed));
         return StudyRunner.Run(study, new RunOptions(Path.Combine(root, name), root)).Directory;
+    }
+
+    [Fact]
+    public void AReportListsTheStudysEarlierRunsFromTheCatalogueAndLinksThoseStillOnDisk()
+    {
+        var a = RunFolder("a", 3);
+        var b = RunFolder("b", 4);
+        var c = RunFolder("c", 5);
+
+        // No catalogue yet: the report says so and does not create one.
+        var first = CliContractTests.Invoke("report", a, "--catalog", Catalog);
+        Assert.Equal(BacktestCli.Ok, first.Code);
+        Assert.Contains($"The run catalogue {Catalog} holds no earlier run of wf6-small.", File.ReadAllText(Path.Combine(a, "report", "summary.md")));
+        Assert.False(File.Exists(Catalog));
+
+        Assert.Equal(BacktestCli.Ok, CliContractTests.Invoke("runs", "add", a, b, c, "--catalog", Catalog).Code);
+        Directory.Delete(b, recursive: true);
+        var report = CliContractTests.Invoke("report", c, "--catalog", Catalog);
+        Assert.Equal(BacktestCli.Ok, report.Code);
+        Assert.Equal("", report.Err);
+        var html = File.ReadAllText(Path.Combine(c, "report", "index.html"));
+        int second = html.IndexOf("<li>Run 2, ", StringComparison.Ordinal);
+        int firstRun = html.IndexOf("<li><a href=\"../../a/report/index.html\">Run 1, ", StringComparison.Ordinal);
+        Assert.True(second > 0 && firstRun > second, "run 2 (folder removed, no link) is listed before run 1 (linked)");
+        Assert.Contains($"its folder {b} was removed", html);
+        Assert.DoesNotContain("Run 3, ", html); // c itself is not earlier than c
+        var headline = RunRecord.FromFolder(a).Metrics[0];
+        Assert.Contains($"each run&#39;s {headline.Key}", html);
     }
 
     [Fact]

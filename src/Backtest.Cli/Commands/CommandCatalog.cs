@@ -8,7 +8,7 @@ internal static class CommandCatalog
     public static IEnumerable<Command> All(TextWriter stdout, TextWriter stderr)
     {
         yield return RunCommand.Create(stdout, stderr);
-        yield return ReportCommand.Create(stdout);
+        yield return ReportCommand.Create(stdout, stderr);
         yield return ConformanceCommand.Create(stdout);
         yield return DataCommand.Create(stdout);
         yield return InspectCommand.Create(stdout);

@@ -61,7 +61,7 @@ internal static class RunCommand
                     {
                         try
                         {
-                            ReportCommand.Write(staging);
+                            ReportCommand.Write(staging, outDir, parse.GetValue(catalog), stderr);
                         }
                         catch (Exception e) when (e is not OperationCanceledException)
                         {

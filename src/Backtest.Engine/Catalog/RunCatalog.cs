@@ -29,7 +29,14 @@ public enum FolderState
 /// folder still holds it, and the value of the headline metric asked for (null where that run
 /// had no such metric).
 /// </summary>
-public sealed record EarlierRun(long Id, DateTimeOffset Started, string GitCommit, bool GitDirty, string Folder, FolderState FolderState, double? Headline);
+public sealed record EarlierRun(long Id, DateTimeOffset Started, string GitCommit, bool GitDirty, string Folder, FolderState FolderState, double? Headline)
+{
+    /// <summary>Paths per Monte Carlo run.</summary>
+    public long Paths { get; init; }
+
+    /// <summary>The run's path-days per second of wall time.</summary>
+    public double PathDaysPerSecond { get; init; }
+}
 
 /// <summary>
 /// The run catalogue: a SQLite database (<c>runs/catalog.db</c> by default) indexing every run
@@ -316,21 +323,22 @@ public sealed class RunCatalog : IDisposable
     /// Runs of a study that started before <paramref name="before"/>, newest first, for a report's
     /// history. <see cref="EarlierRun.Headline"/> is <paramref name="metric"/> at the first summary
     /// row of (<paramref name="scenario"/>, <paramref name="parameterSet"/>), or of the run's first
-    /// metric row holding it when those are null.
+    /// metric row holding it when those are null; always null when <paramref name="metric"/> is.
     /// </summary>
-    public IReadOnlyList<EarlierRun> EarlierRuns(string study, DateTimeOffset before, string metric, string? scenario = null, string? parameterSet = null, int limit = 10)
+    public IReadOnlyList<EarlierRun> EarlierRuns(string study, DateTimeOffset before, string? metric, string? scenario = null, string? parameterSet = null, int limit = 10)
     {
         using var command = connection.CreateCommand();
         command.CommandText = """
             SELECT r.id, r.started_utc, r.git_commit, r.git_dirty, r.folder,
                 (SELECT m.value FROM run_metrics m WHERE m.run_id = r.id AND m.name = $metric
                     AND ($scenario IS NULL OR m.scenario = $scenario) AND ($set IS NULL OR m.param_set = $set)
-                    ORDER BY m.ordinal LIMIT 1)
+                    ORDER BY m.ordinal LIMIT 1),
+                r.paths, r.path_days_per_second
             FROM runs r WHERE r.study = $study AND r.started_utc < $before ORDER BY r.started_utc DESC, r.id DESC LIMIT $limit
             """;
         command.Parameters.AddWithValue("$study", study);
         command.Parameters.AddWithValue("$before", Time(before));
-        command.Parameters.AddWithValue("$metric", metric);
+        command.Parameters.AddWithValue("$metric", (object?)metric ?? DBNull.Value);
         command.Parameters.AddWithValue("$scenario", (object?)scenario ?? DBNull.Value);
         command.Parameters.AddWithValue("$set", (object?)parameterSet ?? DBNull.Value);
         command.Parameters.AddWithValue("$limit", limit);
@@ -341,7 +349,11 @@ public sealed class RunCatalog : IDisposable
             var started = ParseTime(reader.GetString(1));
             var folder = reader.GetString(4);
             runs.Add(new EarlierRun(reader.GetInt64(0), started, reader.GetString(2), reader.GetInt64(3) != 0, folder, StateOf(folder, started),
-                reader.IsDBNull(5) ? null : reader.GetDouble(5)));
+                reader.IsDBNull(5) ? null : reader.GetDouble(5))
+            {
+                Paths = reader.GetInt64(6),
+                PathDaysPerSecond = reader.GetDouble(7),
+            });
         }
 
         return runs;

@@ -112,6 +112,7 @@ public sealed class RunCatalogTests : IDisposable
         Assert.Equal(2, earlier.Count);
         Assert.Equal(kept.Started, earlier[0].Started);
         Assert.Equal(FolderState.Present, earlier[0].FolderState);
+        Assert.Equal((kept.Paths, kept.PathDaysPerSecond), (earlier[0].Paths, earlier[0].PathDaysPerSecond));
         Assert.Equal(FolderState.Replaced, earlier[1].FolderState);
         Assert.Equal(first.Metrics.Single(m => m is { Scenario: "mc", ParameterSet: "ps001", Name: "mean_final" }).Value, earlier[1].Headline);
         Assert.Null(catalog.EarlierRuns("walk", second.Started, "no_such_metric")[0].Headline);
