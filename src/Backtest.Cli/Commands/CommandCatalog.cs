@@ -15,5 +15,7 @@ internal static class CommandCatalog
         yield return RunsCommand.Create(stdout);
         yield return BenchCommand.Create(stdout, stderr);
         yield return BenchWorkerCommand.Create();
+        yield return PublishCommand.Create(stdout, stderr);
+        yield return NotebookCommand.Create(stdout, stderr);
     }
 }

@@ -7,7 +7,7 @@ namespace Backtest.Cli;
 /// plain aligned columns (two spaces apart, a dashed rule under the header) when the output is
 /// redirected, so logs and pipes get text that lines up without escape codes.
 /// </summary>
-internal sealed class TextTable(params (string Header, bool RightAligned)[] columns)
+internal sealed class ConsoleTable(params (string Header, bool RightAligned)[] columns)
 {
     private readonly List<string[]> rows = [];
 
