@@ -64,6 +64,23 @@ public sealed class RunsCommandTests : IDisposable
     }
 
     [Fact]
+    public void ARunRecordsItselfAndListsItsHistoryUnlessToldToLeaveTheCatalogueAlone()
+    {
+        var studyFile = Path.Combine(root, "wf6-small.yaml");
+        File.WriteAllText(studyFile, Study);
+        var kept = CliContractTests.Invoke("run", studyFile, "--out", Path.Combine(root, "kept"), "--catalog", Catalog);
+        Assert.Equal(BacktestCli.Ok, kept.Code);
+        Assert.Contains("catalogued as run 1", kept.Out);
+        Assert.Contains("## Earlier runs", File.ReadAllText(Path.Combine(root, "kept", "report", "summary.md")));
+
+        var alone = CliContractTests.Invoke("run", studyFile, "--out", Path.Combine(root, "alone"), "--no-catalog");
+        Assert.Equal(BacktestCli.Ok, alone.Code);
+        Assert.DoesNotContain("catalogued", alone.Out);
+        Assert.DoesNotContain("Earlier runs", File.ReadAllText(Path.Combine(root, "alone", "report", "summary.md")));
+        Assert.Equal(BacktestCli.BadInput, CliContractTests.Invoke("run", studyFile, "--no-catalog", "--catalog", Catalog).Code);
+    }
+
+    [Fact]
     public void FoldersAreAddedListedAndComparedWithDifferences()
     {
         var a = RunFolder("a", 3);

@@ -21,7 +21,7 @@ internal static class ReportCommand
         command.SetAction(parse =>
         {
             var dir = parse.GetValue(folder)!;
-            var written = Write(dir, dir, parse.GetValue(catalog), stderr);
+            var written = Write(dir, new HistorySource(dir, parse.GetValue(catalog)), stderr);
             stdout.WriteLine($"wrote {written.Html} ({written.Charts.Count} charts) and {written.Markdown}");
             return BacktestCli.Ok;
         });
@@ -30,12 +30,14 @@ internal static class ReportCommand
 
     /// <summary>
     /// Loads the run folder and writes its report, listing the study's earlier runs from the
-    /// catalogue; the one path used after runs and by this command. <paramref name="finalFolder"/>
-    /// is where the folder will live (a run writes its report while still staging), so links to
-    /// other runs' reports are relative to it.
+    /// catalogue unless <paramref name="history"/> is null; the one path used after runs and by
+    /// this command.
     /// </summary>
-    public static WrittenReport Write(string runFolder, string finalFolder, string? catalogOption, TextWriter stderr) =>
-        RunReport.Write(runFolder, RunFolder.Load(runFolder), new ReportOptions { History = History(runFolder, finalFolder, catalogOption, stderr) });
+    public static WrittenReport Write(string runFolder, HistorySource? history, TextWriter stderr) =>
+        RunReport.Write(runFolder, RunFolder.Load(runFolder), new ReportOptions
+        {
+            History = history is null ? null : History(runFolder, history.FinalFolder, history.CatalogOption, stderr),
+        });
 
     /// <summary>
     /// The study's earlier runs (started before this one) from the catalogue, with this run's first
@@ -78,3 +80,10 @@ internal static class ReportCommand
         }
     }
 }
+
+/// <summary>
+/// Where a report's history comes from: the catalogue named by <paramref name="CatalogOption"/>
+/// (or the default), with links relative to <paramref name="FinalFolder"/>, where the run folder
+/// will live (a run writes its report while still staging).
+/// </summary>
+internal sealed record HistorySource(string FinalFolder, string? CatalogOption);

@@ -26,9 +26,10 @@ internal static class RunCommand
         var threads = new Option<int?>("--threads") { Description = "Worker threads; 0 = every core (overrides the study)." };
         var data = new Option<string?>("--data") { Description = "Bundled data folder. Default: data/ of the repository, or $BACKTEST_DATA." };
         var catalog = new Option<string?>("--catalog") { Description = $"Run catalogue to record the run in. Default: ${RunCatalog.EnvironmentVariable} or {RunCatalog.DefaultPath}." };
+        var noCatalog = new Option<bool>("--no-catalog") { Description = "Leave the run catalogue alone: do not record the run or list earlier runs in its report (e.g. for a report to publish)." };
         var command = new Command("run", "Run a study and write its run folder (manifest, Parquet results, report).")
         {
-            study, output, paths, seed, threads, data, catalog,
+            study, output, paths, seed, threads, data, catalog, noCatalog,
         };
         command.SetAction(parse =>
         {
@@ -42,7 +43,17 @@ internal static class RunCommand
                 throw new InputException("must be 0 (every core) or more", key: "--threads");
             }
 
-            CatalogHook.Check(parse.GetValue(catalog));
+            bool catalogued = !parse.GetValue(noCatalog);
+            if (!catalogued && parse.GetValue(catalog) is not null)
+            {
+                throw new InputException("names a catalogue that --no-catalog leaves alone; drop one of them", key: "--catalog");
+            }
+
+            if (catalogued)
+            {
+                CatalogHook.Check(parse.GetValue(catalog));
+            }
+
             var overrides = new StudyOverrides(parse.GetValue(paths), parse.GetValue(seed), parse.GetValue(threads));
             var loaded = StudyLoader.Load(parse.GetValue(study)!, ModelCatalog.Default, overrides);
             var outDir = parse.GetValue(output) ?? Path.Combine("runs", loaded.Name);
@@ -61,7 +72,7 @@ internal static class RunCommand
                     {
                         try
                         {
-                            ReportCommand.Write(staging, outDir, parse.GetValue(catalog), stderr);
+                            ReportCommand.Write(staging, catalogued ? new HistorySource(outDir, parse.GetValue(catalog)) : null, stderr);
                         }
                         catch (Exception e) when (e is not OperationCanceledException)
                         {
@@ -79,7 +90,7 @@ internal static class RunCommand
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"wrote {result.Directory} — {result.Plan.Runs.Count} runs, {result.Plan.TotalPaths:N0} paths, wall time {result.Wall.TotalSeconds:F1} s ({result.PathDaysPerSecond:N0} path-days/s)"));
             // The folder is complete whether or not its report was: catalogue it either way.
-            if (CatalogHook.Record(parse.GetValue(catalog), c => c.RecordRun(RunRecord.FromFolder(result.Directory)), "run", stderr) is { } id)
+            if (catalogued && CatalogHook.Record(parse.GetValue(catalog), c => c.RecordRun(RunRecord.FromFolder(result.Directory)), "run", stderr) is { } id)
             {
                 stdout.WriteLine($"catalogued as run {id} (backtest runs list)");
             }
