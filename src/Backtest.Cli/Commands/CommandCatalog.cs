@@ -12,6 +12,7 @@ internal static class CommandCatalog
         yield return ConformanceCommand.Create(stdout);
         yield return DataCommand.Create(stdout);
         yield return InspectCommand.Create(stdout);
+        yield return ScenariosCommand.Create(stdout);
         yield return RunsCommand.Create(stdout);
         yield return BenchCommand.Create(stdout, stderr);
         yield return BenchWorkerCommand.Create();
