@@ -13,8 +13,8 @@ public sealed record WrittenReport(string Directory, string Html, string Markdow
 /// <summary>
 /// The report of a run: built from a run's manifest and tables, written to
 /// <c>DIR/report/</c> as <c>index.html</c>, <c>summary.md</c> and one <c>.svg</c> per chart.
-/// Output depends only on the run's data (no clock, no culture), so the same run gives the same
-/// bytes.
+/// Output depends only on the run's data and the options, including the earlier runs the caller
+/// looked up (no clock, no culture), so the same run and history give the same bytes.
 /// </summary>
 public static class RunReport
 {
@@ -71,6 +71,11 @@ public static class RunReport
                 section.Blocks.AddRange(blocks);
                 document.Sections.Add(section);
             }
+        }
+
+        if (options.History is { } history)
+        {
+            document.Sections.Add(History(manifest, history));
         }
 
         document.Sections.Add(Provenance(manifest));
@@ -205,6 +210,33 @@ public static class RunReport
         {
             yield return new Note("The manifest lists no runs, so path counts and horizons come from the tables themselves where they can.");
         }
+    }
+
+    /// <summary>Earlier runs of the study, newest first, linked to their reports where their folders still hold them.</summary>
+    private static ReportSection History(RunManifest m, RunHistory history)
+    {
+        var section = new ReportSection("history", "Earlier runs");
+        string study = m.StudyName ?? "this study";
+        if (history.Runs.Count == 0)
+        {
+            return section.Add(new Paragraph($"The run catalogue {history.Catalog} holds no earlier run of {study}."));
+        }
+
+        string headline = history.Headline is null
+            ? string.Empty
+            : $" Then each run's {history.Headline}" + (history.CurrentHeadline is { } now ? $" (this run: {NumberFormat.Significant(now, ValueFormat.Number, 4)})." : ".");
+        section.Add(new Paragraph($"The {history.Runs.Count} latest earlier runs of {study} in the run catalogue {history.Catalog}, newest first: when, at which commit, paths per run and throughput (wall time).{headline} Compare two with 'backtest runs compare ID ID'."));
+        return section.Add(new LinkList(history.Runs.Select(r =>
+        {
+            string text = string.Create(CultureInfo.InvariantCulture,
+                $"Run {r.CatalogId}, {r.Started.UtcDateTime:yyyy-MM-dd HH:mm} UTC, commit {(r.GitCommit.Length > 12 ? r.GitCommit[..12] : r.GitCommit)}{(r.GitDirty ? " (uncommitted changes)" : string.Empty)}, {NumberFormat.Integer(r.Paths)} paths, {NumberFormat.Significant(r.PathDaysPerSecond, ValueFormat.Compact, 3)} path-days/s");
+            if (history.Headline is not null)
+            {
+                text += r.Headline is { } h ? "; " + NumberFormat.Significant(h, ValueFormat.Number, 4) : "; no such figure";
+            }
+
+            return new ListItem($"{text} — {r.Whereabouts}", r.ReportHref);
+        }).ToList()));
     }
 
     private static ReportSection Provenance(RunManifest m)

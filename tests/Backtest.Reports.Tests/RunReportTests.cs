@@ -3,6 +3,7 @@ using Backtest.Reports.Assembly;
 using Backtest.Reports.Charts;
 using Backtest.Reports.Data;
 using Backtest.Reports.Document;
+using Backtest.Reports.Formatting;
 
 namespace Backtest.Reports.Tests;
 
@@ -219,4 +220,45 @@ public sealed partial class RunReportTests
 
     [GeneratedRegex(@"^\d\.\d+ \[\d\.\d+, \d\.\d+\]$")]
     private static partial Regex IntervalCell();
+}
+
+public sealed class RunHistorySectionTests
+{
+    private static readonly Lazy<RunData> Run = new(() => SyntheticRun.Build());
+
+    private static RunHistory History(params EarlierRunEntry[] runs) => new("/runs/catalog.db", "reference/ps000 mean_final", 1.5, runs);
+
+    [Fact]
+    public void Earlier_runs_are_listed_newest_first_and_linked_where_their_reports_remain()
+    {
+        var history = History(
+            new EarlierRunEntry(7, new DateTimeOffset(2026, 2, 28, 9, 30, 0, TimeSpan.Zero), "fedcba9876543210fedcba9876543210fedcba98", false, 2000, 2.5e8, 1.25, "../../older run/report/index.html", "folder /runs/older run"),
+            new EarlierRunEntry(3, new DateTimeOffset(2026, 2, 1, 8, 0, 0, TimeSpan.Zero), "0011223344556677", true, 1000, 1.0e8, null, null, "its folder /runs/x now holds a later run"));
+        var document = RunReport.Build(Run.Value, new ReportOptions { History = history });
+        Assert.Equal("history", document.Sections[^2].Id);
+        var list = Assert.IsType<LinkList>(Assert.Single(document.Sections[^2].Blocks.OfType<LinkList>()));
+        Assert.Equal([7L, 3L], list.Items.Select(i => long.Parse(i.Text.Split(',')[0]["Run ".Length..], System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Equal("../../older run/report/index.html", list.Items[0].Href);
+        Assert.Null(list.Items[1].Href);
+        Assert.EndsWith($", commit fedcba987654, 2,000 paths, {NumberFormat.Significant(2.5e8, ValueFormat.Compact, 3)} path-days/s; 1.250 — folder /runs/older run", list.Items[0].Text);
+        Assert.Contains("(uncommitted changes)", list.Items[1].Text);
+        Assert.Contains("; no such figure — its folder /runs/x now holds a later run", list.Items[1].Text);
+
+        var html = HtmlReportWriter.Write(document);
+        Assert.Contains("<li><a href=\"../../older run/report/index.html\">Run 7, 2026-02-28 09:30 UTC", html);
+        Assert.Contains("<li>Run 3, 2026-02-01 08:00 UTC", html);
+        var markdown = MarkdownSummaryWriter.Write(document);
+        Assert.Contains("- [Run 7, 2026-02-28 09:30 UTC", markdown);
+        Assert.Contains("](<../../older run/report/index.html>)", markdown);
+        Assert.Contains("\n- Run 3, 2026-02-01 08:00 UTC", markdown);
+    }
+
+    [Fact]
+    public void An_empty_history_says_so_and_no_history_leaves_the_section_out()
+    {
+        var empty = RunReport.Build(Run.Value, new ReportOptions { History = History() });
+        var paragraph = Assert.IsType<Paragraph>(Assert.Single(empty.Sections.Single(s => s.Id == "history").Blocks));
+        Assert.Equal("The run catalogue /runs/catalog.db holds no earlier run of synthetic-waterfall.", paragraph.Text);
+        Assert.DoesNotContain(RunReport.Build(Run.Value).Sections, s => s.Id == "history");
+    }
 }

@@ -142,6 +142,15 @@ public static class HtmlReportWriter
             case FigureBlock f:
                 WriteFigure(html, f.Figure, ++counters.Figures);
                 break;
+            case LinkList list:
+                html.Append("<ul>\n");
+                foreach (var item in list.Items)
+                {
+                    html.Append("<li>").Append(item.Href is null ? E(item.Text) : $"<a href=\"{E(item.Href)}\">{E(item.Text)}</a>").Append("</li>\n");
+                }
+
+                html.Append("</ul>\n");
+                break;
             case RecommendationBlock r:
                 var rec = r.Recommendation;
                 html.Append("<h3>").Append(E(char.ToUpperInvariant(rec.Scope[0]) + rec.Scope[1..])).Append("</h3>\n");

@@ -43,6 +43,14 @@ public static class MarkdownSummaryWriter
                     case FigureBlock f:
                         WriteFigure(md, f.Figure, ++figures);
                         break;
+                    case LinkList list:
+                        md.Append('\n');
+                        foreach (var item in list.Items)
+                        {
+                            md.Append("- ").Append(item.Href is null ? Inline(item.Text) : $"[{Inline(item.Text)}](<{item.Href.Replace(">", "%3E", StringComparison.Ordinal)}>)").Append('\n');
+                        }
+
+                        break;
                     case RecommendationBlock r:
                         var rec = r.Recommendation;
                         md.Append("\n### ").Append(Inline(char.ToUpperInvariant(rec.Scope[0]) + rec.Scope[1..])).Append("\n\n");

@@ -69,6 +69,12 @@ public sealed record FigureBlock(Figure Figure) : ReportBlock;
 
 public sealed record RecommendationBlock(Recommendation Recommendation) : ReportBlock;
 
+/// <summary>A bulleted list whose items link to <see cref="ListItem.Href"/> where it is not null.</summary>
+public sealed record LinkList(IReadOnlyList<ListItem> Items) : ReportBlock;
+
+/// <summary>One item of a <see cref="LinkList"/>: plain text, and a relative or absolute address.</summary>
+public sealed record ListItem(string Text, string? Href);
+
 /// <summary>
 /// A chart with its file name (without ".svg"; letters, digits and '-') and a caption stating
 /// what is plotted: statistic, horizon, paths, scenario and parameter set.
