@@ -50,9 +50,8 @@ public static class RunReport
         }
 
         document.Sections.Add(overview);
-        document.Sections.Add(new ReportSection("run-table", "Run table")
-            .Add(new Paragraph("One table per scenario, one row per summary row. Each number is a point estimate followed by its interval in brackets where the model reports one; the table title gives the paths and horizon shared by its rows, and the footnotes give each column's definition, statistic, loss class and interval method."))
-            .AddRange(context.View.Tables().Select(t => new TableBlock(t))));
+        document.Sections.Add(RunTables(context.View));
+        document.Columns.AddRange(context.View.Metrics.Select(m => m.Descriptor));
 
         var recommendations = RecommendationBuilder.Build(context);
         if (recommendations.Count > 0)
@@ -161,6 +160,40 @@ public static class RunReport
         ("tied with best", "A ranked parameter set whose interval on the objective overlaps the best set's interval: the run does not separate the two."),
         ("n/a", "No value: the metric is undefined for that row (e.g. a mean over no paths) or the cell was not simulated."),
     ];
+
+    /// <summary>
+    /// The parameter sets once, then per scenario a headline table and, when the summary has more
+    /// metrics than the headline, the full table folded under it.
+    /// </summary>
+    private static ReportSection RunTables(SummaryView view)
+    {
+        var section = new ReportSection("run-table", "Run table");
+        var headline = view.Headline();
+        bool split = headline.Count < view.Metrics.Count;
+        var parameterSets = view.SweptValuesPerSet() ? view.ParameterSetTable() : null;
+        section.Add(new Paragraph(
+            "One table per scenario, one row per summary row. Each number is a point estimate followed by its interval in brackets, or ± its standard error, where the model reports one. "
+            + "A table's title gives the paths and horizon shared by its rows; a column's name links to its definition, statistic, loss class and interval method under Definitions."
+            + (parameterSets is null ? string.Empty : " The swept parameters' values are listed once, by parameter set.")
+            + (split ? $" The headline tables show the {headline.Count} of {view.Metrics.Count} metrics that say whether a design runs, how fast, and who loses; each scenario's full table follows its headline table, folded." : string.Empty)));
+        if (parameterSets is not null)
+        {
+            section.Add(new TableBlock(parameterSets));
+        }
+
+        foreach (var scenario in view.Run.Scenarios())
+        {
+            section.Add(new TableBlock(view.Table(scenario, split ? $"Scenario {scenario}, headline metrics" : $"Scenario {scenario}", headline, withSwept: parameterSets is null)));
+            if (split)
+            {
+                section.Add(new TableBlock(
+                    view.Table(scenario, $"Scenario {scenario}, all {view.Metrics.Count} metrics", view.Metrics, withSwept: parameterSets is null),
+                    Collapsed: $"All {view.Metrics.Count} metrics of scenario {scenario}"));
+            }
+        }
+
+        return section;
+    }
 
     private static IReadOnlyList<(string, string)> Facts(RunData run, SummaryView view)
     {

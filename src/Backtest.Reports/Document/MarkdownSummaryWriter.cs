@@ -70,12 +70,21 @@ public static class MarkdownSummaryWriter
             }
         }
 
-        if (document.Definitions.Count > 0)
+        if (document.Definitions.Count > 0 || document.Columns.Count > 0)
         {
             md.Append("\n## Definitions\n\n");
             foreach (var (term, definition) in document.Definitions)
             {
                 md.Append("- **").Append(Inline(term)).Append("**: ").Append(Inline(definition)).Append('\n');
+            }
+
+            if (document.Columns.Count > 0)
+            {
+                md.Append("\n### Columns of the run tables\n\n").Append(Inline(HtmlReportWriter.ColumnsIntro)).Append("\n\n");
+                foreach (var column in document.Columns)
+                {
+                    md.Append("- **").Append(Inline(column.Header)).Append("**: ").Append(Inline(column.DefinitionText())).Append('\n');
+                }
             }
         }
 
