@@ -135,7 +135,12 @@ public sealed partial class SpotBatch
         return SpotOutcome.Ok;
     }
 
-    /// <summary>BondController.redeem (early): amounts exactly in ratio pay total·C/D.</summary>
+    /// <summary>
+    /// BondController.redeem (early): amounts exactly in ratio pay total·C/D. The only caller
+    /// (the vault's meld) passes k·rA seniors and k·rZ juniors, as RedeemableTrancheAmounts
+    /// gives them; with rA + rZ = 1000 the contract's ratio check ⌊k·rᵢ·1000/(1000·k)⌋ = rᵢ
+    /// holds exactly, so it is not recomputed.
+    /// </summary>
     private SpotOutcome RedeemEarly(int slot, Who caller, long seniors, long juniors, int lane)
     {
         if (S(slot, FMature, lane) != 0)
@@ -147,11 +152,6 @@ public sealed partial class SpotBatch
         if (total == 0)
         {
             return SpotOutcome.BondDivisionByZero;
-        }
-
-        if (MulDiv(seniors, Granularity, total, Rounding.Floor) != RatioA(slot, lane) || MulDiv(juniors, Granularity, total, Rounding.Floor) != RatioZ(slot, lane))
-        {
-            return SpotOutcome.BondInvalidRedemptionRatio;
         }
 
         var outcome = BurnTranche(slot, FSupplyA, SeniorField(caller), seniors, lane);
@@ -183,7 +183,9 @@ public sealed partial class SpotBatch
         }
 
         long claim = Math.Min(supply, S(slot, FCollateral, lane));
-        return MulDiv(claim, amount, supply, rounding);
+
+        // claim·amount/supply is exact, whatever the rounding, when either factor equals the supply.
+        return claim == supply ? amount : amount == supply ? claim : MulDiv(claim, amount, supply, rounding);
     }
 
     /// <summary>The perp's reserve value: its AMPL plus every tranche it holds, each rounded up.</summary>
@@ -202,10 +204,13 @@ public sealed partial class SpotBatch
         return total;
     }
 
-    /// <summary>TrancheMath.TrancheValue: a tranche's claim (the tranche's own AMPL after maturity; before, the senior's min(S, C) or the junior's residual) times amount/supply, rounded up.</summary>
-    private SpotOutcome VaultTrancheValue(int slot, bool senior, long amount, int lane, out long value)
+    /// <summary>
+    /// TrancheMath.TrancheValue: a tranche's claim (the tranche's own AMPL after maturity; before,
+    /// the senior's min(S, C) or the junior's residual) times amount/supply, rounded up. The
+    /// contract's division by a zero supply cannot happen here: the vault holds some of the tranche.
+    /// </summary>
+    private long VaultTrancheValue(int slot, bool senior, long amount, int lane)
     {
-        value = 0;
         long supply = S(slot, senior ? FSupplyA : FSupplyZ, lane);
         long claim;
         if (S(slot, FMature, lane) != 0)
@@ -218,53 +223,35 @@ public sealed partial class SpotBatch
             claim = senior ? Math.Min(supply, collateral) : collateral - Math.Min(S(slot, FDebt, lane) - supply, collateral);
         }
 
-        if (supply == 0)
+        if (supply < amount)
         {
-            return SpotOutcome.BondDivisionByZero;
+            throw new InvalidOperationException("the vault holds more of a tranche than its supply");
         }
 
-        value = MulDiv(claim, amount, supply, Rounding.Ceiling);
-        return SpotOutcome.Ok;
+        return claim == supply ? amount : amount == supply ? claim : MulDiv(claim, amount, supply, Rounding.Ceiling);
     }
 
-    /// <summary>The vault's TVL: its AMPL plus each tranche above dust.</summary>
-    private SpotOutcome VaultTvl(int lane, out long total)
+    /// <summary>The vault's TVL: its AMPL plus each tranche above dust (it cannot revert: see <see cref="VaultTrancheValue"/>).</summary>
+    private long VaultTvl(int lane)
     {
-        total = L(ColVaultAmpl, lane);
+        long total = L(ColVaultAmpl, lane);
         long dust = _p.Dust;
         for (int s = 0; s < _slots; s++)
         {
-            if (S(s, FBond, lane) < 0)
-            {
-                continue;
-            }
-
             long seniors = S(s, FVaultA, lane);
-            long juniors = S(s, FVaultZ, lane);
             if (seniors > dust)
             {
-                var outcome = VaultTrancheValue(s, true, seniors, lane, out long value);
-                if (outcome != SpotOutcome.Ok)
-                {
-                    return outcome;
-                }
-
-                total = Plus(total, value);
+                total = Plus(total, VaultTrancheValue(s, true, seniors, lane));
             }
 
+            long juniors = S(s, FVaultZ, lane);
             if (juniors > dust)
             {
-                var outcome = VaultTrancheValue(s, false, juniors, lane, out long value);
-                if (outcome != SpotOutcome.Ok)
-                {
-                    return outcome;
-                }
-
-                total = Plus(total, value);
+                total = Plus(total, VaultTrancheValue(s, false, juniors, lane));
             }
         }
 
-        return SpotOutcome.Ok;
+        return total;
     }
 
     /// <summary>RolloverVault.QuerySystemTvl: the perp's state update, its TVL and the vault's.</summary>
@@ -279,7 +266,8 @@ public sealed partial class SpotBatch
         }
 
         perpTvl = ReserveValue(lane);
-        return VaultTvl(lane, out vaultTvl);
+        vaultTvl = VaultTvl(lane);
+        return SpotOutcome.Ok;
     }
 
     // ---- the perp ----
@@ -368,15 +356,11 @@ public sealed partial class SpotBatch
         long feeToPerp = 0;
         if (_p.IsV5)
         {
-            outcome = VaultTvl(lane, out long vaultTvl);
-            if (outcome != SpotOutcome.Ok)
-            {
-                return outcome;
-            }
-
+            // The contract reads the vault's TVL for every caller; it is used (and can only matter) for others than the vault.
             Int128 fee = 0;
             if (!protocol)
             {
+                long vaultTvl = VaultTvl(lane);
                 outcome = FeeV5(perpTvl, vaultTvl, Plus(perpTvl, valueIn), vaultTvl, out fee);
                 if (outcome != SpotOutcome.Ok)
                 {
@@ -398,13 +382,8 @@ public sealed partial class SpotBatch
         }
         else if (!protocol)
         {
-            outcome = VaultTvl(lane, out long vaultTvl);
-            if (outcome == SpotOutcome.Ok)
-            {
-                outcome = DrV3(Plus(perpTvl, valueIn), vaultTvl, RatioOfDeposit(lane), out Int128 dr);
-                feePerc = _p.V3!.PerpMintFeePerc(dr);
-            }
-
+            outcome = DrV3(Plus(perpTvl, valueIn), VaultTvl(lane), RatioOfDeposit(lane), out Int128 dr);
+            feePerc = _p.V3!.PerpMintFeePerc(dr);
             if (outcome != SpotOutcome.Ok)
             {
                 return outcome;
@@ -512,15 +491,11 @@ public sealed partial class SpotBatch
         long shares = perpAmt;
         if (_p.IsV5)
         {
-            long perpTvl = ReserveValue(lane);
-            outcome = VaultTvl(lane, out long vaultTvl);
-            if (outcome != SpotOutcome.Ok)
-            {
-                return outcome;
-            }
-
+            // The contract reads both TVLs for every caller; only a caller other than the vault uses them.
             if (!protocol)
             {
+                long perpTvl = ReserveValue(lane);
+                long vaultTvl = VaultTvl(lane);
                 long post = MulDiv(perpTvl, supply - perpAmt, supply, Rounding.Floor);
                 outcome = FeeV5(perpTvl, vaultTvl, post, vaultTvl, out Int128 fee);
                 if (outcome != SpotOutcome.Ok)
@@ -544,14 +519,10 @@ public sealed partial class SpotBatch
         else if (!protocol)
         {
             long perpTvl = ReserveValue(lane);
-            outcome = VaultTvl(lane, out long vaultTvl);
-            if (outcome == SpotOutcome.Ok)
-            {
-                long post = MulDiv(perpTvl, supply - perpAmt, supply, Rounding.Floor);
-                outcome = DrV3(post, vaultTvl, RatioOfDeposit(lane), out Int128 dr);
-                flatFee = _p.V3!.PerpBurnFeePerc(dr);
-            }
-
+            long vaultTvl = VaultTvl(lane);
+            long post = MulDiv(perpTvl, supply - perpAmt, supply, Rounding.Floor);
+            outcome = DrV3(post, vaultTvl, RatioOfDeposit(lane), out Int128 dr);
+            flatFee = _p.V3!.PerpBurnFeePerc(dr);
             if (outcome != SpotOutcome.Ok)
             {
                 return outcome;
@@ -645,15 +616,12 @@ public sealed partial class SpotBatch
         long fee = 0;
         if (!_p.IsV5)
         {
-            outcome = VaultTvl(lane, out long vaultTvl);
+            long reserveValue = ReserveValue(lane);
+            outcome = DrV3(reserveValue, VaultTvl(lane), RatioOfDeposit(lane), out Int128 dr);
             if (outcome == SpotOutcome.Ok)
             {
-                outcome = DrV3(ReserveValue(lane), vaultTvl, RatioOfDeposit(lane), out Int128 dr);
-                if (outcome == SpotOutcome.Ok)
-                {
-                    outcome = _p.RolloverFee!.Compute(dr, out Int128 sigmoid);
-                    fee = (long)sigmoid;
-                }
+                outcome = _p.RolloverFee!.Compute(dr, out Int128 sigmoid);
+                fee = (long)sigmoid;
             }
 
             if (outcome != SpotOutcome.Ok)

@@ -20,6 +20,7 @@ public sealed partial class SpotBatch
 
         public (int Amounts, int Notes) Mark => (_count, _noteCount);
 
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public void Record(int index, long old)
         {
             if (_count == _index.Length)

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Backtest.Protocols.Ampleforth.Batch;
 
@@ -13,20 +14,25 @@ public sealed partial class SpotBatch
         Collector,
     }
 
+    // Column and lane indices are in range by construction (columns are constants or slots below
+    // the capacity, lanes below Count), so reads and writes skip the array bounds check.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private long L(int column, int lane) => _l[(column * Count) + lane];
+    private ref long At(int column, int lane) => ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_l), (column * Count) + lane);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private long L(int column, int lane) => At(column, lane);
 
     /// <summary>A journaled write of an amount.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Set(int column, int lane, long value)
     {
-        int index = (column * Count) + lane;
-        _journal.Record(index, _l[index]);
-        _l[index] = value;
+        ref long cell = ref At(column, lane);
+        _journal.Record((column * Count) + lane, cell);
+        cell = value;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private long S(int slot, int field, int lane) => _l[(SlotCol(slot, field) * Count) + lane];
+    private long S(int slot, int field, int lane) => At(SlotCol(slot, field), lane);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void SetS(int slot, int field, int lane, long value) => Set(SlotCol(slot, field), lane, value);

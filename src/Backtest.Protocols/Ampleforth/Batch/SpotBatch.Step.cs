@@ -139,7 +139,8 @@ public sealed partial class SpotBatch
 
     private void KeeperLane(int i, SpotDayInputs inputs, SpotDayOutputs outputs)
     {
-        var state = Transaction(i, UpdateStateCore);
+        var updateState = new UpdateStateCall();
+        var state = Transaction(i, ref updateState);
         _updateState[i] = (byte)(state + 1);
         outputs.UpdateStateOutcome[i] = state;
 
@@ -148,146 +149,149 @@ public sealed partial class SpotBatch
         outputs.RecoverOutcome[i] = Recover(i);
         outputs.HolderMaturityOutcome[i] = HolderMaturity(i);
 
-        outputs.RolloverDueValue[i] = RolloverValue(i);
-        outputs.DeployOutcome[i] = Transaction(i, Deploy);
-        outputs.RolloverLeftValue[i] = RolloverValue(i);
-
-        var rebalance = default(RebalanceResult);
-        var rebalanced = SpotOutcome.NotRequested;
-        if (_p.IsV5)
+        long due = RolloverValue(i);
+        outputs.RolloverDueValue[i] = due;
+        if (L(ColPerpAmpl, i) > 0 || ReadyReserveSlot(i) >= 0)
         {
-            var mark = _journal.Mark;
-            try
-            {
-                rebalanced = Rebalance(i, ref rebalance);
-            }
-            catch (LaneFault fault)
-            {
-                rebalanced = fault.Outcome;
-            }
-
-            End(mark, rebalanced);
-            if (rebalanced != SpotOutcome.Ok)
-            {
-                rebalance = default;
-            }
+            var deploy = new DeployCall();
+            outputs.DeployOutcome[i] = Transaction(i, ref deploy);
+            outputs.RolloverLeftValue[i] = RolloverValue(i);
+        }
+        else
+        {
+            outputs.DeployOutcome[i] = DeployWithNothingToRoll(i);
+            outputs.RolloverLeftValue[i] = due;
         }
 
+        var rebalance = new RebalanceCall();
+        var rebalanced = _p.IsV5 ? Transaction(i, ref rebalance) : SpotOutcome.NotRequested;
+        var result = rebalanced == SpotOutcome.Ok ? rebalance.Result : default;
         outputs.RebalanceOutcome[i] = rebalanced;
-        outputs.FeesClaimed[i] = rebalance.FeesClaimed;
-        outputs.RebalanceAmount[i] = rebalance.Amount;
-        outputs.RebalancePerps[i] = rebalance.Perps;
-        outputs.ProtocolPerps[i] = rebalance.ProtocolPerps;
-        outputs.ProtocolNotes[i] = rebalance.ProtocolNotes;
+        outputs.FeesClaimed[i] = result.FeesClaimed;
+        outputs.RebalanceAmount[i] = result.Amount;
+        outputs.RebalancePerps[i] = result.Perps;
+        outputs.ProtocolPerps[i] = result.ProtocolPerps;
+        outputs.ProtocolNotes[i] = result.ProtocolNotes;
         EndOfDay(i, outputs);
+    }
+
+    /// <summary>
+    /// What <see cref="Deploy"/> returns when the perp has nothing up for rollover, without doing
+    /// it: its checks in its order up to the bond deposit (including that deposit's own refusals
+    /// and arithmetic), then InsufficientDeployment, since nothing can roll; every write the
+    /// deploy would make is undone by that refusal anyway.
+    /// </summary>
+    private SpotOutcome DeployWithNothingToRoll(int lane)
+    {
+        try
+        {
+            long balance = L(ColVaultAmpl, lane);
+            if (!_p.IsV5 && _p.V3!.VaultDeploymentFee > 0)
+            {
+                if (_p.V3.VaultDeploymentFee > balance)
+                {
+                    return SpotOutcome.AmplTransferExceedsBalance;
+                }
+
+                balance -= _p.V3.VaultDeploymentFee;
+            }
+
+            long vaultTvl = _p.IsV5 && _p.ReservedUnderlyingPerc != 0 ? VaultTvl(lane) : 0;
+            var outcome = ReservedBalance(vaultTvl, null, lane, out long reserved);
+            if (outcome != SpotOutcome.Ok)
+            {
+                return outcome;
+            }
+
+            long usable = balance > reserved ? balance - reserved : 0;
+            if (usable <= _p.MinDeploymentAmt)
+            {
+                return SpotOutcome.VaultInsufficientDeployment;
+            }
+
+            outcome = DepositBond(lane, out long bond);
+            return outcome != SpotOutcome.Ok ? outcome : CheckBondDeposit(bond, usable, lane);
+        }
+        catch (LaneFault fault)
+        {
+            return fault.Outcome;
+        }
+    }
+
+    /// <summary>The refusal <see cref="BondDeposit"/> of the vault's AMPL would meet, or InsufficientDeployment when it would go through (nothing then rolls).</summary>
+    private SpotOutcome CheckBondDeposit(long bond, long amount, int lane)
+    {
+        int slot = FindSlot(bond, lane);
+        long debt = slot >= 0 ? S(slot, FDebt, lane) : 0;
+        if (amount <= 0)
+        {
+            return SpotOutcome.BondInvalidAmount;
+        }
+
+        if (debt == 0 && amount < Bonds.BondController.MinimumValidDebt)
+        {
+            return SpotOutcome.BondInvalidInitialAmount;
+        }
+
+        if (slot >= 0 && S(slot, FMature, lane) != 0)
+        {
+            return SpotOutcome.BondAlreadyMature;
+        }
+
+        // The deposit's arithmetic, for its overflow refusals.
+        long collateral = slot >= 0 ? S(slot, FCollateral, lane) : 0;
+        var info = _bonds[(int)bond];
+        long a = MulDiv(amount, info.RatioA, Granularity, Rounding.Floor);
+        long z = MulDiv(amount, info.RatioZ, Granularity, Rounding.Floor);
+        if (collateral > 0)
+        {
+            a = MulDiv(a, debt, collateral, Rounding.Floor);
+            z = MulDiv(z, debt, collateral, Rounding.Floor);
+        }
+
+        Plus(debt, Plus(a, z));
+        if (slot >= 0)
+        {
+            Plus(S(slot, FSupplyA, lane), a);
+            Plus(S(slot, FSupplyZ, lane), z);
+        }
+
+        return SpotOutcome.VaultInsufficientDeployment;
     }
 
     private void Flows(int i, SpotDayInputs inputs, SpotDayOutputs outputs)
     {
-        long fee = 0;
-        long ampl = 0;
-        long tranches = 0;
+        var perpRedeem = new PerpRedeemCall(inputs.PerpRedeem[i]);
+        FlowOutcome(i, ref perpRedeem, perpRedeem.Amount != 0, outputs.PerpRedeem);
+        var vaultRedeem = new VaultRedeemCall(inputs.VaultRedeem[i]);
+        FlowOutcome(i, ref vaultRedeem, vaultRedeem.Notes != 0, outputs.VaultRedeem);
+        var sell = new SwapPerpsCall(inputs.SwapPerpsForUnderlying[i]);
+        FlowOutcome(i, ref sell, sell.Amount != 0, outputs.SwapPerpsForUnderlying);
+        var buy = new SwapAmplCall(inputs.SwapUnderlyingForPerps[i]);
+        FlowOutcome(i, ref buy, buy.Amount != 0, outputs.SwapUnderlyingForPerps);
+        var mint = new PerpMintCall(inputs.PerpMint[i]);
+        FlowOutcome(i, ref mint, mint.Amount != 0, outputs.PerpMint);
+        var deposit = new VaultDepositCall(inputs.VaultDeposit[i]);
+        FlowOutcome(i, ref deposit, deposit.Amount != 0, outputs.VaultDeposit);
+    }
 
-        long perpRedeem = inputs.PerpRedeem[i];
-        if (perpRedeem != 0)
+    private void FlowOutcome<T>(int i, ref T call, bool requested, SpotFlowOutputs outputs)
+        where T : struct, IFlowCall
+    {
+        if (!requested)
         {
-            var outcome = Transaction(i, lane =>
-            {
-                var o = PerpRedeem(Who.Holder, perpRedeem, lane, out ulong reserve, out fee);
-                ampl = _basketAmpl;
-                tranches = 0;
-                for (int s = 0; s < _slots; s++)
-                {
-                    if ((reserve & (1UL << s)) != 0)
-                    {
-                        tranches = Plus(tranches, _basket[s]);
-                    }
-                }
-
-                return o;
-            });
-            outputs.PerpRedeem.Set(i, outcome, fee, ampl, tranches);
-        }
-        else
-        {
-            outputs.PerpRedeem.Set(i, SpotOutcome.NotRequested, 0, 0, 0);
+            outputs.Set(i, SpotOutcome.NotRequested, 0, 0, 0);
+            return;
         }
 
-        Int128 vaultRedeem = inputs.VaultRedeem[i];
-        if (vaultRedeem != 0)
-        {
-            var outcome = Transaction(i, lane => VaultRedeem(vaultRedeem, lane, out ampl, out tranches, out fee));
-            outputs.VaultRedeem.Set(i, outcome, fee, ampl, tranches);
-        }
-        else
-        {
-            outputs.VaultRedeem.Set(i, SpotOutcome.NotRequested, 0, 0, 0);
-        }
-
-        long perpsIn = inputs.SwapPerpsForUnderlying[i];
-        if (perpsIn != 0)
-        {
-            var outcome = Transaction(i, lane => SwapPerpsForUnderlying(perpsIn, lane, out ampl, out fee));
-            outputs.SwapPerpsForUnderlying.Set(i, outcome, fee, ampl, 0);
-        }
-        else
-        {
-            outputs.SwapPerpsForUnderlying.Set(i, SpotOutcome.NotRequested, 0, 0, 0);
-        }
-
-        long amplIn = inputs.SwapUnderlyingForPerps[i];
-        if (amplIn != 0)
-        {
-            long perps = 0;
-            var outcome = Transaction(i, lane => SwapUnderlyingForPerps(amplIn, lane, out perps, out fee));
-            outputs.SwapUnderlyingForPerps.Set(i, outcome, fee, perps, 0);
-        }
-        else
-        {
-            outputs.SwapUnderlyingForPerps.Set(i, SpotOutcome.NotRequested, 0, 0, 0);
-        }
-
-        long mintAmpl = inputs.PerpMint[i];
-        if (mintAmpl != 0)
-        {
-            long perps = 0;
-            var outcome = Transaction(i, lane =>
-            {
-                fee = 0;
-                var o = DepositBond(lane, out long bond);
-                long seniors = 0;
-                if (o == SpotOutcome.Ok)
-                {
-                    o = BondDeposit(bond, Who.Holder, mintAmpl, lane, out seniors);
-                }
-
-                return o == SpotOutcome.Ok ? PerpDeposit(Who.Holder, bond, seniors, lane, out perps, out fee) : o;
-            });
-            outputs.PerpMint.Set(i, outcome, fee, perps, 0);
-        }
-        else
-        {
-            outputs.PerpMint.Set(i, SpotOutcome.NotRequested, 0, 0, 0);
-        }
-
-        long deposit = inputs.VaultDeposit[i];
-        if (deposit != 0)
-        {
-            Int128 notes = 0;
-            var outcome = Transaction(i, lane => VaultDeposit(deposit, lane, out notes, out fee));
-            outputs.VaultDeposit.Set(i, outcome, fee, notes, 0);
-        }
-        else
-        {
-            outputs.VaultDeposit.Set(i, SpotOutcome.NotRequested, 0, 0, 0);
-        }
+        var outcome = Transaction(i, ref call);
+        outputs.Set(i, outcome, call.FeePerc, call.Out, call.TranchesOut);
     }
 
     /// <summary>The vault's recovery: each matured tranche and each immature senior above dust, its own transaction.</summary>
     private SpotOutcome Recover(int i)
     {
-        ulong seniors = 0;
-        ulong juniors = 0;
+        var outcome = SpotOutcome.NotRequested;
         for (int s = 0; s < _slots; s++)
         {
             if (S(s, FBond, i) < 0)
@@ -295,36 +299,21 @@ public sealed partial class SpotBatch
                 continue;
             }
 
+            // Both candidates of a slot are chosen before either runs, as the list recover() walks is.
             bool matured = SlotSecondsToMaturity(s, i) <= 0;
             long senior = S(s, FVaultA, i);
-            if (senior > 0 && (matured || senior > _p.Dust))
+            bool seniorDue = senior > 0 && (matured || senior > _p.Dust);
+            bool juniorDue = matured && S(s, FVaultZ, i) > 0;
+            if (seniorDue)
             {
-                seniors |= 1UL << s;
+                var call = new RedeemTrancheCall(s, true);
+                outcome = FirstRefusal(outcome, Transaction(i, ref call));
             }
 
-            if (matured && S(s, FVaultZ, i) > 0)
+            if (juniorDue)
             {
-                juniors |= 1UL << s;
-            }
-        }
-
-        if ((seniors | juniors) == 0)
-        {
-            return SpotOutcome.NotRequested;
-        }
-
-        var outcome = SpotOutcome.NotRequested;
-        for (int s = 0; s < _slots; s++)
-        {
-            for (int k = 0; k < 2; k++)
-            {
-                bool senior = k == 0;
-                if (((senior ? seniors : juniors) & (1UL << s)) == 0)
-                {
-                    continue;
-                }
-
-                outcome = FirstRefusal(outcome, Transaction(i, lane => RedeemTranche(s, senior, lane)));
+                var call = new RedeemTrancheCall(s, false);
+                outcome = FirstRefusal(outcome, Transaction(i, ref call));
             }
         }
 
@@ -342,22 +331,25 @@ public sealed partial class SpotBatch
                 continue;
             }
 
-            var result = Transaction(i, lane =>
-            {
-                var o = S(s, FMature, lane) == 0 ? Mature(s, lane) : SpotOutcome.Ok;
-                if (o == SpotOutcome.Ok && S(s, FHolderA, lane) > 0)
-                {
-                    o = RedeemMature(s, true, Who.Holder, S(s, FHolderA, lane), lane);
-                }
+            var call = new HolderMaturityCall(s);
+            outcome = FirstRefusal(outcome, Transaction(i, ref call));
+        }
 
-                if (o == SpotOutcome.Ok && S(s, FHolderZ, lane) > 0)
-                {
-                    o = RedeemMature(s, false, Who.Holder, S(s, FHolderZ, lane), lane);
-                }
+        return outcome;
+    }
 
-                return o;
-            });
-            outcome = FirstRefusal(outcome, result);
+    /// <summary>The holder's redemption of one matured bond: mature it if need be, then redeem both tranches.</summary>
+    private SpotOutcome RedeemHolderMatured(int s, int lane)
+    {
+        var outcome = S(s, FMature, lane) == 0 ? Mature(s, lane) : SpotOutcome.Ok;
+        if (outcome == SpotOutcome.Ok && S(s, FHolderA, lane) > 0)
+        {
+            outcome = RedeemMature(s, true, Who.Holder, S(s, FHolderA, lane), lane);
+        }
+
+        if (outcome == SpotOutcome.Ok && S(s, FHolderZ, lane) > 0)
+        {
+            outcome = RedeemMature(s, false, Who.Holder, S(s, FHolderZ, lane), lane);
         }
 
         return outcome;
@@ -386,10 +378,7 @@ public sealed partial class SpotBatch
     private void EndOfDay(int i, SpotDayOutputs outputs)
     {
         long perpTvl = ReserveValue(i);
-        if (VaultTvl(i, out long vaultTvl) != SpotOutcome.Ok)
-        {
-            throw new InvalidOperationException($"lane {i}: the vault holds a tranche with no supply");
-        }
+        long vaultTvl = VaultTvl(i);
 
         outputs.PerpTvl[i] = perpTvl;
         outputs.PerpSupply[i] = L(ColPerpSupply, i);
@@ -420,13 +409,14 @@ public sealed partial class SpotBatch
     }
 
     /// <summary>Runs one contract call as a transaction: on a refusal (returned or raised) every write it made is undone.</summary>
-    private SpotOutcome Transaction(int lane, Func<int, SpotOutcome> call)
+    private SpotOutcome Transaction<T>(int lane, ref T call)
+        where T : struct, ILaneCall
     {
         var mark = _journal.Mark;
         SpotOutcome outcome;
         try
         {
-            outcome = call(lane);
+            outcome = call.Run(this, lane);
         }
         catch (LaneFault fault)
         {

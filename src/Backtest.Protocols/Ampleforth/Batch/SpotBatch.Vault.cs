@@ -40,12 +40,7 @@ public sealed partial class SpotBatch
             Int128 supply = Note(NoteSupply, lane);
             if (supply > 0)
             {
-                outcome = VaultTvl(lane, out long tvl);
-                if (outcome != SpotOutcome.Ok)
-                {
-                    return outcome;
-                }
-
+                long tvl = VaultTvl(lane);
                 if (tvl == 0)
                 {
                     return SpotOutcome.VaultDivisionByZero;
@@ -557,8 +552,9 @@ public sealed partial class SpotBatch
         }
 
         long balance = L(ColVaultAmpl, lane);
-        outcome = VaultTvl(lane, out long vaultTvl);
-        if (outcome == SpotOutcome.Ok)
+
+        // The contract reads the vault's TVL for the reserve; only a percentage reserve (v5) uses it.
+        long vaultTvl = _p.IsV5 && _p.ReservedUnderlyingPerc != 0 ? VaultTvl(lane) : 0;
         {
             outcome = ReservedBalance(vaultTvl, null, lane, out long reserved);
             long usable = balance > reserved ? balance - reserved : 0;

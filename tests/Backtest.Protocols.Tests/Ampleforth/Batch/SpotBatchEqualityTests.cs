@@ -31,4 +31,36 @@ public class SpotBatchEqualityTests
             Assert.True(coverage.Outcomes.Any(o => o.Key.StartsWith($"{flow}:", StringComparison.Ordinal) && o.Key != $"{flow}:Ok" && o.Key != $"{flow}:NotRequested"), $"{flow} was never refused");
         }
     }
+
+    [Theory]
+    [InlineData(SpotVersion.V3)]
+    [InlineData(SpotVersion.V4)]
+    public void V3AndV4PathsWithFlatFeesAndTheSigmoidRolloverFeeMatchTheContractModel(SpotVersion version)
+    {
+        var policy = new SubscriptionFeePolicy
+        {
+            PerpMintFeePercFlat = SpotFeePolicy.One / 200,
+            PerpBurnFeePercFlat = SpotFeePolicy.One / 100,
+            VaultMintFeePercFlat = SpotFeePolicy.One / 500,
+            VaultBurnFeePercFlat = SpotFeePolicy.One / 250,
+            VaultUnderlyingToPerpSwapFeePerc = SpotFeePolicy.One / 100,
+            VaultPerpToUnderlyingSwapFeePerc = SpotFeePolicy.One / 50,
+            VaultDeploymentFee = Unit / 10,
+        };
+        var mainnet = SpotBatchConfig.Mainnet(version, new DateOnly(2024, 9, 12), 5_000_000 * Unit);
+        var config = mainnet with
+        {
+            FeePolicy = policy,
+            Seed = SpotSeed.AtDeviationRatioOne(version, policy, 250, 5_000_000 * Unit),
+            Perp = new SpotPerpSettings(MinTrancheMaturitySec: 7 * 86_400, MaxTrancheMaturitySec: 31 * 86_400),
+            Vault = new SpotVaultSettings(ReservedSubscriptionPerc: SpotFeePolicy.One / 20),
+        };
+
+        var coverage = SpotEqualityHarness.Run(config, lanes: 3, days: 365, seed: (int)version, SpotPathGenerator.Profile.Stressed);
+
+        Assert.True(coverage.Count("deploy:Ok") > 0);
+        Assert.True(coverage.Count("feePaid") > 0);
+        Assert.True(coverage.Count("swapAmpl:Ok") > 0 && coverage.Count("swapPerps:Ok") > 0, "v3/v4 swaps never ran");
+        Assert.True(coverage.Count("rebalance:NotRequested:0") == 3 * 365, "v3/v4 have no rebalance");
+    }
 }
