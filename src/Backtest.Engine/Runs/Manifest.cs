@@ -107,7 +107,7 @@ public static class Manifest
             foreach (var (name, path) in data.Used)
             {
                 json.WriteStartObject();
-                json.WriteString("name", name);
+                json.WriteString("file", name);
                 json.WriteString("sha256", DataFiles.Sha256(path));
                 json.WriteEndObject();
             }
