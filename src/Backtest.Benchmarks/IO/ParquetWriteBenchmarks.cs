@@ -1,11 +1,8 @@
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Diagnosers;
 using BenchmarkDotNet.Engines;
 using BenchmarkDotNet.Jobs;
-using BenchmarkDotNet.Reports;
-using BenchmarkDotNet.Running;
 using Backtest.IO.Parquet;
 
 namespace Backtest.Benchmarks.IO;
@@ -128,37 +125,8 @@ public class ParquetWriteBenchmarks
         {
             AddJob(BaseJob.WithStrategy(RunStrategy.Monitoring).WithId("parquet"));
             AddDiagnoser(MemoryDiagnoser.Default);
-            AddColumn(new ValuesPerSecondColumn());
+            AddColumn(new MedianRateColumn("Values/s (median)", Rows * 8.0, "millions of values (rows × 8 columns) written per second of wall time, from the median"));
         }
-    }
-
-    /// <summary>Rows × columns divided by the median time of one write.</summary>
-    private sealed class ValuesPerSecondColumn : IColumn
-    {
-        public string Id => "ValuesPerSecond";
-
-        public string ColumnName => "Values/s (median)";
-
-        public bool AlwaysShow => true;
-
-        public ColumnCategory Category => ColumnCategory.Custom;
-
-        public int PriorityInCategory => 0;
-
-        public bool IsNumeric => true;
-
-        public UnitType UnitType => UnitType.Dimensionless;
-
-        public string Legend => "values (rows × 8 columns) written per second of wall time, from the median";
-
-        public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, SummaryStyle.Default);
-
-        public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style) =>
-            summary[benchmarkCase]?.ResultStatistics?.Median is double ns ? $"{Rows * 8.0 / (ns / 1e9) / 1e6:F0} M" : "-";
-
-        public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
-
-        public bool IsAvailable(Summary summary) => true;
     }
 
     /// <summary>Discards what is written and counts it.</summary>
