@@ -4,6 +4,7 @@ using System.Text.Json;
 using Backtest.Engine.Models;
 using Backtest.IO.Tables;
 using Backtest.Market.Data;
+using Backtest.Numerics.Random;
 
 namespace Backtest.Engine.Runs;
 
@@ -89,6 +90,10 @@ public static class Manifest
                 json.WriteString("param_set", run.ParameterSet.Name);
                 json.WriteNumber("scenario_index", run.Scenario.Index);
                 json.WriteNumber("param_set_index", run.ParameterSet.Index);
+
+                // The run's Philox key, from (seed, scenario, parameter set): enough to re-draw any of its paths alone.
+                var stream = RandomStream.Create(study.Seed, run.Scenario.Index, run.ParameterSet.Index);
+                json.WriteString("philox_key", $"{stream.Key0:x8}{stream.Key1:x8}");
                 json.WriteNumber("paths", run.Simulation.Paths);
                 json.WriteNumber("steps", run.Simulation.Steps);
                 if (run.Simulation.StepDates is { Count: > 0 } dates)
