@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Backtest.Engine.Catalog;
 using Backtest.Engine.Models;
 using Backtest.Engine.Runs;
 using Backtest.Engine.Studies;
@@ -24,9 +25,11 @@ internal static class RunCommand
         var seed = new Option<ulong?>("--seed") { Description = "Random seed (overrides the study)." };
         var threads = new Option<int?>("--threads") { Description = "Worker threads; 0 = every core (overrides the study)." };
         var data = new Option<string?>("--data") { Description = "Bundled data folder. Default: data/ of the repository, or $BACKTEST_DATA." };
+        var catalog = new Option<string?>("--catalog") { Description = $"Run catalogue to record the run in. Default: ${RunCatalog.EnvironmentVariable} or {RunCatalog.DefaultPath}." };
+        var noCatalog = new Option<bool>("--no-catalog") { Description = "Leave the run catalogue alone: do not record the run or list earlier runs in its report (e.g. for a report to publish)." };
         var command = new Command("run", "Run a study and write its run folder (manifest, Parquet results, report).")
         {
-            study, output, paths, seed, threads, data,
+            study, output, paths, seed, threads, data, catalog, noCatalog,
         };
         command.SetAction(parse =>
         {
@@ -38,6 +41,17 @@ internal static class RunCommand
             if (parse.GetValue(threads) is < 0)
             {
                 throw new InputException("must be 0 (every core) or more", key: "--threads");
+            }
+
+            bool catalogued = !parse.GetValue(noCatalog);
+            if (!catalogued && parse.GetValue(catalog) is not null)
+            {
+                throw new InputException("names a catalogue that --no-catalog leaves alone; drop one of them", key: "--catalog");
+            }
+
+            if (catalogued)
+            {
+                CatalogHook.Check(parse.GetValue(catalog));
             }
 
             var overrides = new StudyOverrides(parse.GetValue(paths), parse.GetValue(seed), parse.GetValue(threads));
@@ -58,7 +72,7 @@ internal static class RunCommand
                     {
                         try
                         {
-                            ReportCommand.Write(staging);
+                            ReportCommand.Write(staging, catalogued ? new HistorySource(outDir, parse.GetValue(catalog)) : null, stderr);
                         }
                         catch (Exception e) when (e is not OperationCanceledException)
                         {
@@ -75,6 +89,12 @@ internal static class RunCommand
             RunTable.Print(stdout, result);
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"wrote {result.Directory} — {result.Plan.Runs.Count} runs, {result.Plan.TotalPaths:N0} paths, wall time {result.Wall.TotalSeconds:F1} s ({result.PathDaysPerSecond:N0} path-days/s)"));
+            // The folder is complete whether or not its report was: catalogue it either way.
+            if (catalogued && CatalogHook.Record(parse.GetValue(catalog), c => c.RecordRun(RunRecord.FromFolder(result.Directory)), "run", stderr) is { } id)
+            {
+                stdout.WriteLine($"catalogued as run {id} (backtest runs list)");
+            }
+
             if (reportFailure is not null)
             {
                 stderr.WriteLine($"backtest: error: the run folder is complete but its report failed: {reportFailure.Message}");

@@ -112,7 +112,8 @@ public static class Manifest
             foreach (var (name, path) in data.Used)
             {
                 json.WriteStartObject();
-                json.WriteString("file", name);
+                // The file as the repository names it (docs/reports.md), whatever folder it was read from.
+                json.WriteString("file", $"data/{name}");
                 json.WriteString("sha256", DataFiles.Sha256(path));
                 json.WriteEndObject();
             }
