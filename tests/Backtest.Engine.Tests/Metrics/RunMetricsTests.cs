@@ -235,7 +235,7 @@ public class RunMetricsTests
             paths.Double("first_mover_advantage")[i] = ratios[i];
         }
 
-        var summary = RunMetrics.Summarize(paths, Conditions, 10);
+        var summary = RunMetrics.Summarize(paths);
         var logs = ratios.Where(r => !double.IsNaN(r)).Select(r => Math.Log(r)).ToArray();
         double logMean = logs.Average();
         double logSe = Math.Sqrt(logs.Sum(l => (l - logMean) * (l - logMean)) / (logs.Length - 1) / logs.Length);
