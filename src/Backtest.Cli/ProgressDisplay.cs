@@ -20,7 +20,7 @@ internal abstract class ProgressDisplay : IRunProgress
     protected ProgressDisplay(TextWriter output) => Out = output;
 
     public static ProgressDisplay For(TextWriter output) =>
-        ConsoleTable.IsTerminal(output)
+        TextTable.IsTerminal(output)
             ? new LiveBars(output)
             : new PlainLines(output);
 

@@ -36,14 +36,14 @@ internal static class RunTable
         }
 
         var swept = result.Plan.Study.SweptParameters;
-        var header = new List<string> { "scenario", "param_set" };
-        header.AddRange(swept);
-        header.AddRange(rowKeys);
-        header.AddRange(metrics.Select(n =>
+        var labels = new List<string> { "scenario", "param_set" };
+        labels.AddRange(swept);
+        labels.AddRange(rowKeys);
+        var metricHeaders = metrics.Select(n =>
             index.ContainsKey(n + "_lo") && index.ContainsKey(n + "_hi") ? $"{n} [95% interval]"
             : index.ContainsKey(n + "_se") ? $"{n} (s.e.)"
-            : n));
-        var rows = new List<string[]>();
+            : n);
+        var text = new TextTable([.. labels.Select(h => (h, false)), .. metricHeaders.Select(h => (h, true))]);
         foreach (var (run, table) in result.Summaries)
         {
             for (int r = 0; r < table.RowCount; r++)
@@ -66,20 +66,12 @@ internal static class RunTable
                     row.Add(cell);
                 }
 
-                rows.Add([.. row]);
+                text.Add(row);
             }
         }
 
-        int labelColumns = 2 + swept.Count + rowKeys.Count;
-        var widths = header.Select((h, i) => Math.Max(h.Length, rows.Max(r => r[i].Length))).ToArray();
         output.WriteLine();
-        output.WriteLine(string.Join("  ", header.Select((h, i) => h.PadRight(widths[i]))));
-        output.WriteLine(string.Join("  ", widths.Select(w => new string('-', w))));
-        foreach (var row in rows)
-        {
-            output.WriteLine(string.Join("  ", row.Select((v, i) => i < labelColumns ? v.PadRight(widths[i]) : v.PadLeft(widths[i]))));
-        }
-
+        text.Write(output);
         output.WriteLine();
         output.WriteLine($"headline metrics of {columns.Count} summary columns; all of them, with definitions: {Path.Combine(result.Directory, "report", "summary.md")} and summary.parquet");
     }

@@ -41,7 +41,7 @@ public static class Wf6Comparison
             var outputs = simulation.Run(paths, threads: 0);
             seconds.Add(clock.Elapsed.TotalSeconds);
             cpuSeconds.Add((Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds);
-            summary ??= Wf6Results.Summarize(Wf6Settings.Reference.Terms, Wf6Results.ToTable(outputs));
+            summary ??= Wf6Results.Summarize(Wf6Settings.Reference.Terms, Wf6Results.ToTable(Wf6Settings.Reference.Terms, outputs));
         }
 
         seconds.Sort();

@@ -49,8 +49,8 @@ internal static class BenchReport
     {
         bool paired = outcome.Baseline is not null;
         var table = paired
-            ? new ConsoleTable(("benchmark", false), ("baseline per CPU-s", true), ("current per CPU-s", true), ("CPU ratio", true), ("95% interval", true), ("wall ratio", true), ("verdict", false))
-            : new ConsoleTable(("benchmark", false), ("throughput", true), ("per CPU-second", true), ("ns/op median", true), ("quartiles", true), ("MAD", true), ("iterations", true));
+            ? new TextTable(("benchmark", false), ("baseline per CPU-s", true), ("current per CPU-s", true), ("CPU ratio", true), ("95% interval", true), ("wall ratio", true), ("verdict", false))
+            : new TextTable(("benchmark", false), ("throughput", true), ("per CPU-second", true), ("ns/op median", true), ("quartiles", true), ("MAD", true), ("iterations", true));
         foreach (var r in outcome.Results)
         {
             string Throughput(SideFigures? f) => f is null ? "-" : BenchmarkCase.FormatThroughput(f.Throughput, r.Unit);

@@ -202,7 +202,7 @@ internal static class BenchCommand
 
     private static void PrintList(TextWriter stdout, IReadOnlyList<BenchmarkCase> cases)
     {
-        var table = new ConsoleTable(("benchmark", false), ("unit", false), ("tracked", false), ("quick harness", false));
+        var table = new TextTable(("benchmark", false), ("unit", false), ("tracked", false), ("quick harness", false));
         foreach (var c in cases)
         {
             table.Add(c.Id, c.Unit + "/s", c.Tracked ? "yes" : string.Empty, c.Unsupported ?? "runs");

@@ -53,7 +53,7 @@ internal static class RunsCommand
             int n = Limit(parse, limit);
             using var opened = OpenExisting(parse.GetValue(catalog));
             var runs = opened.ListRuns(parse.GetValue(study), n);
-            var table = new ConsoleTable(("id", true), ("study", false), ("started (UTC)", false), ("wall s", true), ("path-days/s", true), ("commit", false), ("folder", false));
+            var table = new TextTable(("id", true), ("study", false), ("started (UTC)", false), ("wall s", true), ("path-days/s", true), ("commit", false), ("folder", false));
             foreach (var run in runs)
             {
                 table.Add(run.Id.ToString(CultureInfo.InvariantCulture), run.Study, Time(run.Started), Number(run.WallSeconds, "F1"), Number(run.PathDaysPerSecond, "N0"),
@@ -125,7 +125,7 @@ internal static class RunsCommand
         {
             int n = Limit(parse, limit);
             using var opened = OpenExisting(parse.GetValue(catalog));
-            var table = new ConsoleTable(("session", true), ("started (UTC)", false), ("commit", false), ("benchmark", false), ("throughput", true), ("per CPU-s", true), ("CPU ratio", true), ("verdict", false));
+            var table = new TextTable(("session", true), ("started (UTC)", false), ("commit", false), ("benchmark", false), ("throughput", true), ("per CPU-s", true), ("CPU ratio", true), ("verdict", false));
             foreach (var e in opened.BenchHistory(parse.GetValue(benchmark), n))
             {
                 table.Add(e.SessionId.ToString(CultureInfo.InvariantCulture), Time(e.Started), Commit(e.GitCommit, e.GitDirty), e.Benchmark,
@@ -170,7 +170,7 @@ internal static class RunsCommand
         output.WriteLine($"B: {Describe(b)}");
         output.WriteLine();
 
-        var identity = new ConsoleTable(("", false), ("A", false), ("B", false), ("", false));
+        var identity = new TextTable(("", false), ("A", false), ("B", false), ("", false));
         void Row(string name, string x, string y) => identity.Add(name, x, y, x == y ? string.Empty : "differs");
         Row("study", a.Study, b.Study);
         Row("model", a.Model, b.Model);
@@ -186,7 +186,7 @@ internal static class RunsCommand
 
         output.WriteLine();
         output.WriteLine("parameters");
-        var parameters = new ConsoleTable(("param_set", false), ("parameter", false), ("A", false), ("B", false), ("", false));
+        var parameters = new TextTable(("param_set", false), ("parameter", false), ("A", false), ("B", false), ("", false));
         var pa = a.Parameters.ToDictionary(p => (p.ParameterSet, p.Name), p => p.Value);
         var pb = b.Parameters.ToDictionary(p => (p.ParameterSet, p.Name), p => p.Value);
         foreach (var key in a.Parameters.Select(p => (p.ParameterSet, p.Name)).Concat(b.Parameters.Select(p => (p.ParameterSet, p.Name))).Distinct())
@@ -200,7 +200,7 @@ internal static class RunsCommand
 
         output.WriteLine();
         output.WriteLine("headline metrics (summary columns per scenario and parameter set)");
-        var metrics = new ConsoleTable(("scenario/param_set", false), ("metric", false), ("A", true), ("B", true), ("B − A", true), ("B / A − 1", true));
+        var metrics = new TextTable(("scenario/param_set", false), ("metric", false), ("A", true), ("B", true), ("B − A", true), ("B / A − 1", true));
         var ma = a.Metrics.ToDictionary(m => m.Key, m => m.Value);
         var mb = b.Metrics.ToDictionary(m => m.Key, m => m.Value);
         foreach (var metric in a.Metrics.Concat(b.Metrics).DistinctBy(m => m.Key))

@@ -25,6 +25,8 @@ internal static class DisplayFormatter
 {
     public const int MaxRows = 20;
 
+    public const int MaxCellWidth = 60;
+
     public const string PlainText = "text/plain";
 
     public const string Svg = "image/svg+xml";
@@ -85,17 +87,31 @@ internal static class DisplayFormatter
     private static Dictionary<string, string> Bundle(params (string Mime, string Content)[] parts) =>
         parts.ToDictionary(p => p.Mime, p => p.Content, StringComparer.Ordinal);
 
+    /// <summary>A notebook table: numbers right-aligned, cells cut at <see cref="MaxCellWidth"/> characters.</summary>
+    private static TextTable Table(IReadOnlyList<string> headers, IReadOnlyList<bool> rightAligned) =>
+        new([.. headers.Zip(rightAligned)]) { MaxCellWidth = MaxCellWidth };
+
+    /// <summary>The table's text and a line saying how many rows there are and how many are shown; <paramref name="totalRows"/> is the size of what the rows were taken from, or null when it was not counted.</summary>
+    private static string Render(TextTable table, long? totalRows) => table.Render() + Footer(table.RowCount, totalRows) + "\n";
+
+    private static string Footer(int shown, long? total) => total switch
+    {
+        null => $"(first {Count(shown)} rows; the rest not counted)",
+        { } all when all == shown => all == 1 ? "(1 row)" : $"({Count(all)} rows)",
+        { } all => $"(first {Count(shown)} of {Count(all)} rows)",
+    };
+
+    private static string Count(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
+
     private static string ParquetTableText(ParquetTable table)
     {
-        var text = new TextTable(
-            [.. table.Schema.Columns.Select(c => c.Name)],
-            [.. table.Schema.Columns.Select(c => IsNumeric(c.Type))]);
+        var text = Table([.. table.Schema.Columns.Select(c => c.Name)], [.. table.Schema.Columns.Select(c => IsNumeric(c.Type))]);
         foreach (var row in table.Rows.Take(MaxRows))
         {
             text.Add([.. Enumerable.Range(0, table.Schema.Count).Select(row.Format)]);
         }
 
-        return text.Render(table.RowCount);
+        return Render(text, table.RowCount);
     }
 
     private static string ParquetFileText(ParquetReader reader) =>
@@ -103,37 +119,35 @@ internal static class DisplayFormatter
 
     private static string SchemaText(ParquetSchema schema)
     {
-        var text = new TextTable(["column", "type", "nullable"], [false, false, false]);
+        var text = Table(["column", "type", "nullable"], [false, false, false]);
         foreach (var column in schema.Columns)
         {
             text.Add([column.Name, column.TypeName, column.Nullable ? "yes" : "no"]);
         }
 
-        return text.Render(schema.Count);
+        return Render(text, schema.Count);
     }
 
     private static string ReportTableText(ReportTable table)
     {
-        var text = new TextTable([.. table.Columns.Select(c => c.Name)], [.. table.Columns.Select(c => c.IsNumeric)]);
+        var text = Table([.. table.Columns.Select(c => c.Name)], [.. table.Columns.Select(c => c.IsNumeric)]);
         for (int row = 0; row < Math.Min(MaxRows, table.RowCount); row++)
         {
             text.Add([.. table.Columns.Select(c => c.Text(row))]);
         }
 
-        return text.Render(table.RowCount);
+        return Render(text, table.RowCount);
     }
 
     private static string ColumnTableText(ColumnTable table)
     {
-        var text = new TextTable(
-            [.. table.Columns.Select(c => c.Name)],
-            [.. table.Columns.Select(c => c.Kind is ColumnKind.Int32 or ColumnKind.Int64 or ColumnKind.Amount or ColumnKind.Double)]);
+        var text = Table([.. table.Columns.Select(c => c.Name)], [.. table.Columns.Select(c => c.Kind is ColumnKind.Int32 or ColumnKind.Int64 or ColumnKind.Amount or ColumnKind.Double)]);
         for (int row = 0; row < Math.Min(MaxRows, table.RowCount); row++)
         {
             text.Add([.. Enumerable.Range(0, table.Columns.Count).Select(c => ColumnCell(table, c, row))]);
         }
 
-        return text.Render(table.RowCount);
+        return Render(text, table.RowCount);
     }
 
     private static string ColumnCell(ColumnTable table, int column, int row)
@@ -160,13 +174,13 @@ internal static class DisplayFormatter
             entries.Add(enumerator.Entry);
         }
 
-        var text = new TextTable(["key", "value"], [false, entries.Count > 0 && entries.All(e => IsNumber(e.Value))]);
+        var text = Table(["key", "value"], [false, entries.Count > 0 && entries.All(e => IsNumber(e.Value))]);
         foreach (var entry in entries)
         {
             text.Add([Scalar(entry.Key), Scalar(entry.Value)]);
         }
 
-        return text.Render(dictionary.Count);
+        return Render(text, dictionary.Count);
     }
 
     /// <summary>A sequence as a table: one column per member when its items are records, anonymous objects or tuples, else one column of values.</summary>
@@ -191,22 +205,22 @@ internal static class DisplayFormatter
         if (types.Count == 1 && IsRowType(types[0]))
         {
             var members = RowMembers(types[0]);
-            var table = new TextTable([.. members.Select(m => m.Name)], [.. members.Select(m => IsNumericType(m.Type))]);
+            var table = Table([.. members.Select(m => m.Name)], [.. members.Select(m => IsNumericType(m.Type))]);
             foreach (var item in items)
             {
                 table.Add([.. members.Select(m => item is null ? "null" : Scalar(m.Read(item)))]);
             }
 
-            return table.Render(total);
+            return Render(table, total);
         }
 
-        var values = new TextTable(["value"], [items.Count > 0 && items.All(IsNumber)]);
+        var values = Table(["value"], [items.Count > 0 && items.All(IsNumber)]);
         foreach (var item in items)
         {
             values.Add([Scalar(item)]);
         }
 
-        return values.Render(total);
+        return Render(values, total);
     }
 
     /// <summary>A short sequence inside a table cell: the first five items in brackets.</summary>

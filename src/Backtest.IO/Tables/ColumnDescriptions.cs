@@ -4,20 +4,30 @@ namespace Backtest.IO.Tables;
 
 /// <summary>
 /// The column descriptions every Parquet file of a run carries in its key-value metadata
-/// under <see cref="MetadataKey"/>: a JSON list of <c>{name, kind, description, unit}</c>, so a
-/// reader knows what each column means and which are exact amounts.
+/// under <see cref="MetadataKey"/>: a JSON list of <c>{name, kind, description, unit}</c>, plus
+/// <c>"loss": true</c> on a per-path loss column (<see cref="ColumnSpec.IsLoss"/>), so a reader
+/// knows what each column means and which are exact amounts.
 /// </summary>
 public static class ColumnDescriptions
 {
     public const string MetadataKey = "backtest.columns";
 
     public static string ToJson(IEnumerable<ColumnSpec> columns) => JsonSerializer.Serialize(
-        columns.Select(c => new Dictionary<string, string?>
+        columns.Select(c =>
         {
-            ["name"] = c.Name,
-            ["kind"] = c.Kind.ToString(),
-            ["description"] = c.Description,
-            ["unit"] = c.Unit,
+            var entry = new Dictionary<string, object?>
+            {
+                ["name"] = c.Name,
+                ["kind"] = c.Kind.ToString(),
+                ["description"] = c.Description,
+                ["unit"] = c.Unit,
+            };
+            if (c.IsLoss)
+            {
+                entry["loss"] = true;
+            }
+
+            return entry;
         }));
 
     /// <summary>Parses the list; anything else is an <see cref="InputException"/> naming <paramref name="file"/>.</summary>
@@ -37,7 +47,8 @@ public static class ColumnDescriptions
 
                 var unit = entry.TryGetProperty("unit", out var u) && u.ValueKind == JsonValueKind.String ? u.GetString() : null;
                 var description = entry.TryGetProperty("description", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString()! : string.Empty;
-                result[name] = new ColumnSpec(name, kind, description) { Unit = unit };
+                bool loss = entry.TryGetProperty("loss", out var l) && l.ValueKind == JsonValueKind.True;
+                result[name] = new ColumnSpec(name, kind, description) { Unit = unit, IsLoss = loss };
             }
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)

@@ -34,6 +34,12 @@ public sealed record ColumnSpec(string Name, ColumnKind Kind, string Description
     /// <summary>Whether the column may hold nulls (e.g. a date on a step without one).</summary>
     public bool Nullable { get; init; }
 
+    /// <summary>
+    /// Whether each value is a loss on one path: zero or more, larger is worse, in <see cref="Unit"/>.
+    /// Reports draw the distribution of every per-path column so marked (histogram and exceedance curve).
+    /// </summary>
+    public bool IsLoss { get; init; }
+
     public static ColumnSpec Int32(string name, string description, string? unit = null) => new(name, ColumnKind.Int32, description) { Unit = unit };
 
     public static ColumnSpec Int64(string name, string description, string? unit = null) => new(name, ColumnKind.Int64, description) { Unit = unit };

@@ -119,9 +119,11 @@ internal sealed class ParameterHeatmapRule : IFigureRule
 }
 
 /// <summary>
-/// Loss distributions from per-path loss columns (paths.parquet columns named <c>…_loss</c> or
-/// <c>loss_…</c>, e.g. one per tier): one exceedance chart per featured parameter set with every
-/// loss column, and a histogram per loss column for the first parameter set.
+/// Loss distributions from per-path loss columns (paths.parquet columns the model declares losses,
+/// <see cref="Backtest.IO.Tables.ColumnSpec.IsLoss"/>, or, where a folder carries no such
+/// declaration, columns named <c>…_loss</c> or <c>loss_…</c>; e.g. one per tier): one exceedance
+/// chart per featured parameter set with every loss column, and a histogram per loss column for
+/// the first parameter set.
 /// </summary>
 internal sealed class LossDistributionRule : IFigureRule
 {
@@ -138,7 +140,7 @@ internal sealed class LossDistributionRule : IFigureRule
         }
 
         var losses = paths.Columns.Where(c => c.IsNumeric && !RunData.IdentityColumns.Contains(c.Name)
-            && (c.Name.EndsWith("_loss", StringComparison.Ordinal) || c.Name.StartsWith("loss_", StringComparison.Ordinal))).ToArray();
+            && (c.IsLoss || c.Name.EndsWith("_loss", StringComparison.Ordinal) || c.Name.StartsWith("loss_", StringComparison.Ordinal))).ToArray();
         if (losses.Length == 0)
         {
             return [];

@@ -40,6 +40,12 @@ public sealed class DataColumn
 
     public int Length => Values.Length;
 
+    /// <summary>Whether the model declared each value a per-path loss (<see cref="ColumnSpec.IsLoss"/>): zero or more, larger is worse.</summary>
+    public bool IsLoss { get; private init; }
+
+    /// <summary>The same column, declared a per-path loss.</summary>
+    public DataColumn AsLoss() => new(Name, Type, Description, Unit, Values, Nulls) { IsLoss = true };
+
     /// <summary>Whether the column holds numbers a chart or a metric can use.</summary>
     public bool IsNumeric => Type is ColumnKind.Int32 or ColumnKind.Int64 or ColumnKind.Amount or ColumnKind.Double;
 

@@ -58,7 +58,8 @@ public static class RunFolder
                 ColumnKind.Boolean => data.BooleanValues.ToArray(),
                 _ => data.StringValues.ToArray(),
             };
-            columns.Add(DataColumn.FromArray(column.Name, kind, spec?.Description ?? string.Empty, spec?.Unit, values, nulls));
+            var loaded = DataColumn.FromArray(column.Name, kind, spec?.Description ?? string.Empty, spec?.Unit, values, nulls);
+            columns.Add(spec is { IsLoss: true } ? loaded.AsLoss() : loaded);
         }
 
         return new DataTable(Path.GetFileName(path), columns);

@@ -101,7 +101,7 @@ public sealed class DisplayFormatterTests : IDisposable
     {
         var line = Lines(new[] { new Sample(new string('a', 100) + "\nb", 1) })[2];
 
-        Assert.Equal(new string('a', TextTable.MaxCellWidth - 1) + "…      1", line);
+        Assert.Equal(new string('a', DisplayFormatter.MaxCellWidth - 1) + "…      1", line);
     }
 
     private sealed record Sample(string Name, double Value);

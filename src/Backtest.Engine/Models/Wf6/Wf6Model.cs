@@ -123,7 +123,7 @@ public sealed class Wf6Model : IModel
         {
             var outputs = buffers.Value is { } b && b.Capacity >= batch.Count ? b : buffers.Value = new Wf6Outputs(Math.Max(batch.Count, BatchSize));
             simulation.RunBatch(batch.FirstPath, batch.Count, outputs);
-            Wf6Results.Write(outputs, batch.Count, c => batch.Int64(c), c => batch.Int32(c));
+            Wf6Results.Write(simulation.Settings.Terms, outputs, batch.Count, c => batch.Int64(c), c => batch.Int32(c));
         }
 
         public ColumnTable Summarize(ColumnTable pathTable) => Wf6Results.Summarize(simulation.Settings.Terms, pathTable);

@@ -12,39 +12,53 @@ public static class Wf6Results
     /// <summary>The 1-based tier numbers used in column names (t1 = SURE-BTC, the senior tier).</summary>
     private static readonly int[] Tiers = [1, 2, 3, 4, 5, 6];
 
-    /// <summary>Per-path columns in order: final capital, first wiped-out day and premiums per tier, then breaker day, shortfall, minimum total capital.</summary>
+    /// <summary>
+    /// Per-path columns in order: final capital, first wiped-out day, premiums and loss per tier,
+    /// then breaker day, shortfall, minimum total capital. A tier's loss is max(0, initial − final)
+    /// (the loss the summary's mean_loss, var99_loss and es99_loss describe); it and the shortfall
+    /// are declared losses, so reports draw their distributions.
+    /// </summary>
     public static IReadOnlyList<ColumnSpec> PathColumns { get; } =
     [
         .. Tiers.Select(t => ColumnSpec.Amount($"final_capital_t{t}", $"capital of tier {t} ({Tranches.Name((Tranche)t)}) at the end of the horizon", "USD")),
         .. Tiers.Select(t => ColumnSpec.Int32($"wiped_day_t{t}", $"first day at whose end tier {t}'s capital is 0; -1 if never", "day")),
         .. Tiers.Select(t => ColumnSpec.Amount($"premiums_t{t}", $"premiums paid to tier {t} over the horizon", "USD")),
+        .. Tiers.Select(t => ColumnSpec.Amount($"loss_t{t}", $"loss of tier {t} ({Tranches.Name((Tranche)t)}): max(0, initial capital - final capital)", "USD") with { IsLoss = true }),
         ColumnSpec.Int32("breaker_day", "first day whose loss exceeded the breaker share of the capital at the start of that day; -1 if never", "day"),
-        ColumnSpec.Amount("shortfall", "loss no tier could absorb, summed over the horizon", "USD"),
+        ColumnSpec.Amount("shortfall", "loss no tier could absorb, summed over the horizon", "USD") with { IsLoss = true },
         ColumnSpec.Amount("min_total_capital", "lowest total capital at day 0 or the end of any day", "USD"),
     ];
 
-    /// <summary>Writes paths 0 … count − 1 of <paramref name="outputs"/> into the path columns (column index → the span to fill).</summary>
-    public static void Write(Wf6Outputs outputs, int count, Func<int, Span<long>> int64Column, Func<int, Span<int>> int32Column)
+    /// <summary>Writes paths 0 … count − 1 of <paramref name="outputs"/>, run under <paramref name="terms"/>, into the path columns (column index → the span to fill).</summary>
+    public static void Write(Wf6Terms terms, Wf6Outputs outputs, int count, Func<int, Span<long>> int64Column, Func<int, Span<int>> int32Column)
     {
+        ArgumentNullException.ThrowIfNull(terms);
         ArgumentNullException.ThrowIfNull(outputs);
         for (int i = 0; i < Tranches.Count; i++)
         {
-            outputs.FinalCapitalOf(i)[..count].CopyTo(int64Column(i));
+            var final = outputs.FinalCapitalOf(i)[..count];
+            final.CopyTo(int64Column(i));
             outputs.WipedDayOf(i)[..count].CopyTo(int32Column(Tranches.Count + i));
             outputs.PremiumsOf(i)[..count].CopyTo(int64Column((2 * Tranches.Count) + i));
+            var loss = int64Column((3 * Tranches.Count) + i);
+            long initial = terms.InitialCapital[i];
+            for (int p = 0; p < count; p++)
+            {
+                loss[p] = Math.Max(0, initial - final[p]);
+            }
         }
 
-        outputs.BreakerDay.AsSpan(0, count).CopyTo(int32Column(3 * Tranches.Count));
-        outputs.Shortfall.AsSpan(0, count).CopyTo(int64Column((3 * Tranches.Count) + 1));
-        outputs.MinTotalCapital.AsSpan(0, count).CopyTo(int64Column((3 * Tranches.Count) + 2));
+        outputs.BreakerDay.AsSpan(0, count).CopyTo(int32Column(4 * Tranches.Count));
+        outputs.Shortfall.AsSpan(0, count).CopyTo(int64Column((4 * Tranches.Count) + 1));
+        outputs.MinTotalCapital.AsSpan(0, count).CopyTo(int64Column((4 * Tranches.Count) + 2));
     }
 
-    /// <summary>All paths of <paramref name="outputs"/> as a table of <see cref="PathColumns"/>.</summary>
-    public static ColumnTable ToTable(Wf6Outputs outputs)
+    /// <summary>All paths of <paramref name="outputs"/>, run under <paramref name="terms"/>, as a table of <see cref="PathColumns"/>.</summary>
+    public static ColumnTable ToTable(Wf6Terms terms, Wf6Outputs outputs)
     {
         ArgumentNullException.ThrowIfNull(outputs);
         var table = new ColumnTable(PathColumns, outputs.Capacity);
-        Write(outputs, outputs.Capacity, c => table.Int64(c), c => table.Int32(c));
+        Write(terms, outputs, outputs.Capacity, c => table.Int64(c), c => table.Int32(c));
         return table;
     }
 
@@ -95,10 +109,7 @@ public static class Wf6Results
             var finalMoments = new FixedMoments();
             var lossMoments = new FixedMoments();
             finalMoments.Add(final);
-            for (int p = 0; p < n; p++)
-            {
-                losses[p] = Math.Max(0, initial - final[p]);
-            }
+            paths.Int64($"loss_t{tier}").CopyTo(losses, 0);
 
             lossMoments.Add(losses);
             Array.Sort(losses);

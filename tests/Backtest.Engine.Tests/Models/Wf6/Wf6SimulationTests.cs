@@ -84,7 +84,7 @@ public class Wf6SimulationTests
         Array.Fill(outputs.BreakerDay, -1, 0, 2);
         outputs.BreakerDay[3] = -1;
 
-        var summary = Wf6Results.Summarize(terms, Wf6Results.ToTable(outputs));
+        var summary = Wf6Results.Summarize(terms, Wf6Results.ToTable(terms, outputs));
         int row = 5;
         Assert.Equal(6, summary.Int32("tier")[row]);
         Assert.Equal("SURE-EQT", summary.Text("name")[row]);
