@@ -60,6 +60,16 @@ public sealed record PopulationSettings(
     double EntrantYieldMean,
     double EntrantRate)
 {
+    /// <summary>
+    /// The highest signal level below which a global-games follower may leave: each follower's
+    /// private noise ε is drawn from N(0, <see cref="GlobalGamesNoise"/>²) truncated to
+    /// ε ≥ <see cref="GlobalGamesCutoff"/> − this, so its own cut-off on the fundamental
+    /// (cut-off − ε) never exceeds it. +∞ (the default): untruncated. A model whose fundamental is
+    /// the deviation ratio sets <see cref="HolderPopulation.MaxDeviationRatioThreshold"/>, the rule
+    /// threshold holders' DR cut-offs follow.
+    /// </summary>
+    public double MaxGlobalGamesCutoff { get; init; } = double.PositiveInfinity;
+
     public static readonly IReadOnlyList<ParameterSpec> Parameters =
     [
         ParameterSpec.Integer("holder_cohorts", 40, "cohorts of holders per path (each with its own thresholds)", min: 1, max: 10_000),
@@ -117,6 +127,9 @@ public sealed class HolderPopulation
     /// <summary>Φ(z) at the standardised cap: the probability the untruncated deviation-ratio draw stays at or below the cap.</summary>
     private readonly double deviationRatioMassBelowCap;
 
+    /// <summary>Φ(−z_floor): the probability a follower's standardised noise lies at or above its floor (1 without a cap, 0 with a cap and no noise).</summary>
+    private readonly double noiseMassAboveFloor;
+
     private readonly PopulationSettings settings;
     private readonly HolderKind[] kind;
     private readonly double[] holdings;
@@ -145,6 +158,9 @@ public sealed class HolderPopulation
         entrantYield = new double[n];
         privateNoise = new double[n];
         deviationRatioMassBelowCap = DeterministicMath.NormalCdf(StandardisedCap(settings.DeviationRatioMean, settings.ThresholdSpread));
+        noiseMassAboveFloor = double.IsPositiveInfinity(settings.MaxGlobalGamesCutoff) ? 1
+            : settings.GlobalGamesNoise == 0 ? 0
+            : DeterministicMath.NormalCdf((settings.MaxGlobalGamesCutoff - settings.GlobalGamesCutoff) / settings.GlobalGamesNoise);
     }
 
     /// <summary>Cohorts including the large seller and the entrants (the last two).</summary>
@@ -182,7 +198,7 @@ public sealed class HolderPopulation
             var last = stream.Block(path, 0, FirstDraw + (4 * i) + 2);
             yieldFloor[i] = settings.YieldFloorMean < 0 ? double.NegativeInfinity : Draw(settings.YieldFloorMean, spread, last.First);
             herd[i] = Draw(settings.HerdMean, spread, last.Second);
-            privateNoise[i] = settings.GlobalGamesNoise * Normal(stream.Block(path, 0, FirstDraw + (4 * i) + 3).First);
+            privateNoise[i] = DrawPrivateNoise(stream.Block(path, 0, FirstDraw + (4 * i) + 3).First);
         }
 
         int seller = cohorts;
@@ -266,6 +282,31 @@ public sealed class HolderPopulation
 
         double z = DeterministicMath.NormalQuantile(uniform * deviationRatioMassBelowCap);
         return Math.Min(MaxDeviationRatioThreshold, mean * DeterministicMath.Exp((spread * z) - (spread * spread / 2)));
+    }
+
+    /// <summary>
+    /// A global-games follower's private noise: N(0, σ²) from a uniform, or, with a
+    /// <see cref="PopulationSettings.MaxGlobalGamesCutoff"/>, that normal truncated below at
+    /// floor = cut-off − max cut-off by inverse CDF of the reflected law, −Z = Φ⁻¹(u·Φ(−z_floor)),
+    /// so the draws keep the normal's shape above the floor and no follower's cut-off passes the
+    /// maximum. With no noise, or when the floor lies so far in the upper tail that Φ(−z_floor)
+    /// underflows, the law is concentrated at max(0, floor).
+    /// </summary>
+    private double DrawPrivateNoise(double uniform)
+    {
+        double sigma = settings.GlobalGamesNoise;
+        if (noiseMassAboveFloor == 1)
+        {
+            return sigma * Normal(uniform);
+        }
+
+        double floor = settings.GlobalGamesCutoff - settings.MaxGlobalGamesCutoff;
+        if (noiseMassAboveFloor == 0)
+        {
+            return Math.Max(0, floor);
+        }
+
+        return Math.Max(floor, -sigma * DeterministicMath.NormalQuantile(uniform * noiseMassAboveFloor));
     }
 
     /// <summary>The cap in the standard-normal units of <see cref="Draw"/>: (ln(cap ÷ mean) + s²/2) ÷ s (+∞ with no spread).</summary>

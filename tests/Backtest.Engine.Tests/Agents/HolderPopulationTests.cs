@@ -139,4 +139,49 @@ public class HolderPopulationTests
             Assert.Equal(0, p.Decide(0, Calm with { DeviationRatio = threshold }).Count(a => a.Kind == HolderKind.Threshold));
         }
     }
+
+    [Fact]
+    public void AMaximumCutoffTruncatesGlobalGamesNoiseSoNoFollowerLeavesAboveIt()
+    {
+        // Noise 0.1 puts the floor (0.85 − 0.95 = −0.1) one standard deviation down: without the
+        // maximum about 16% of followers would leave at a fundamental of 0.95 or above.
+        const double sigma = 0.1, max = HolderPopulation.MaxDeviationRatioThreshold;
+        var capped = Settings with { GlobalGamesNoise = sigma, MaxGlobalGamesCutoff = max };
+        int followers = 0, untruncatedAtMax = 0, belowMax = 0, belowCutoff = 0, belowLow = 0;
+        for (long path = 0; path < 25; path++)
+        {
+            var p = new HolderPopulation(capped);
+            p.Reset(RandomStream.Create(11, 0, 0), path, 1000);
+            var untruncated = new HolderPopulation(capped with { MaxGlobalGamesCutoff = double.PositiveInfinity });
+            untruncated.Reset(RandomStream.Create(11, 0, 0), path, 1000);
+            int Leaving(HolderPopulation population, double fundamental) =>
+                population.Decide(0, Calm with { Fundamental = fundamental }).Count(a => a.Kind == HolderKind.GlobalGames);
+            followers += Enumerable.Range(0, Settings.Cohorts).Count(i => p.KindOf(i) == HolderKind.GlobalGames);
+            Assert.Equal(0, Leaving(p, max));
+            untruncatedAtMax += Leaving(untruncated, max);
+            belowMax += Leaving(p, max - 1e-6);
+            belowCutoff += Leaving(p, 0.85);
+            belowLow += Leaving(p, 0.75);
+        }
+
+        Assert.InRange(untruncatedAtMax / (double)followers, 0.10, 0.22);
+        // A follower leaves at f exactly when its noise lies below 0.85 − f: the normal truncated below at −0.1.
+        double floorMass = Normal.CDF(0, 1, -1);
+        foreach (var (fundamental, leaving) in new[] { (max - 1e-6, belowMax), (0.85, belowCutoff), (0.75, belowLow) })
+        {
+            double expected = Math.Max(0, Normal.CDF(0, 1, (0.85 - fundamental) / sigma) - floorMass) / (1 - floorMass);
+            double tolerance = (4 * Math.Sqrt(expected * (1 - expected) / followers)) + 1e-3;
+            Assert.InRange(leaving / (double)followers, expected - tolerance, expected + tolerance);
+        }
+    }
+
+    [Fact]
+    public void WithoutNoiseACutoffAboveTheMaximumIsHeldAtTheMaximum()
+    {
+        var p = new HolderPopulation(Settings with { GlobalGamesCutoff = 1.2, GlobalGamesNoise = 0, MaxGlobalGamesCutoff = 0.95 });
+        p.Reset(RandomStream.Create(11, 0, 0), 3, 1000);
+        int followers = Enumerable.Range(0, Settings.Cohorts).Count(i => p.KindOf(i) == HolderKind.GlobalGames);
+        Assert.Equal(followers, p.Decide(0, Calm with { Fundamental = 0.95 - 1e-9 }).Count(a => a.Kind == HolderKind.GlobalGames));
+        Assert.Equal(0, p.Decide(0, Calm with { Fundamental = 0.95 }).Count(a => a.Kind == HolderKind.GlobalGames));
+    }
 }

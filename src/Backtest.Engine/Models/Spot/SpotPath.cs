@@ -59,7 +59,9 @@ public sealed class SpotPath
         noteNav = new double[market.Steps];
         SpotPopulation = new HolderPopulation(settings.Population);
         SpotPopulation.Reset(spotStream, path, Fixed.ToDouble(World.Perp.Token.BalanceOf(World.SpotHolders)));
-        NotePopulation = new HolderPopulation(settings.Population);
+        // The notes' global-games fundamental is DR itself: like threshold holders' DR cut-offs,
+        // no follower's cut-off lies inside the fee policy's equilibrium band (docs/models/spot.md).
+        NotePopulation = new HolderPopulation(settings.Population with { MaxGlobalGamesCutoff = HolderPopulation.MaxDeviationRatioThreshold });
         NotePopulation.Reset(noteStream, path, NoteUnits(World.Vault.Notes.BalanceOf(World.NoteHolders)));
         SpotObserver = new RunObserver(settings.Conditions);
         SpotObserver.Reset(SpotPopulation.TotalHoldings);

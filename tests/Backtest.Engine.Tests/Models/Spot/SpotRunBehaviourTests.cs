@@ -90,4 +90,31 @@ public class SpotRunBehaviourTests(ITestOutputHelper output)
         Assert.Equal(-1, run.SpotObserver.RunStep);
         Assert.Equal(run.Days[0].SpotHeld, run.Days[^1].SpotHeld);
     }
+
+    /// <summary>
+    /// The notes' global-games fundamental is DR, so no follower leaves inside the equilibrium
+    /// band; SPOT's is its NAV ratio, whose followers keep the untruncated noise. With noise 0.3 a
+    /// third of untruncated followers would leave at 0.951.
+    /// </summary>
+    [Fact]
+    public void NoteGlobalGamesFollowersDoNotLeaveInsideTheEquilibriumBand()
+    {
+        const int days = 5;
+        var start = new DateOnly(2026, 1, 7);
+        var ones = Enumerable.Repeat(Fixed.One, days).ToArray();
+        var market = new SpotMarketPath(ones, ones, ones, Enumerable.Range(0, days).Select(start.AddDays).ToArray(), Fixed.Parse("50000000"), Fixed.One, 1.0, -1);
+        var settings = SpotTestSupport.Settings(
+            ("protocol_share", Fixed.Parse("0")),
+            ("share_threshold_holders", 0.0),
+            ("share_global_games", 1.0),
+            ("share_herders", 0.0),
+            ("share_large_seller", 0.0),
+            ("global_games_noise", 0.3));
+        var run = new SpotPath(settings, SpotGeneration.V5, market, RandomStream.Create(5, 0, 0), RandomStream.Create(6, 0, 0), 0);
+        var insideBand = new Backtest.Engine.Agents.Signals(double.NaN, 0, 0.951, double.NaN, 0, 0.951);
+
+        Assert.Empty(run.NotePopulation.Decide(0, insideBand));
+        Assert.NotEmpty(run.NotePopulation.Decide(0, insideBand with { DeviationRatio = 0.9, Fundamental = 0.9 }));
+        Assert.NotEmpty(run.SpotPopulation.Decide(0, insideBand));
+    }
 }
