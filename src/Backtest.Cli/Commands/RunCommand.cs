@@ -12,21 +12,27 @@ internal static class RunCommand
 {
     public const string DefaultStudy = "studies/default.yaml";
 
-    public static Command Create(TextWriter stdout, TextWriter stderr)
+    public static Command Create(TextWriter stdout, TextWriter stderr, ModelCatalog models)
     {
         var study = new Argument<string>("STUDY")
         {
             Description = $"Study file (YAML). Default: {DefaultStudy}.",
             DefaultValueFactory = _ => DefaultStudy,
         };
-        var output = new Option<string?>("--out") { Description = "Run folder to write. Default: runs/<study name>/." };
+        var output = new Option<string?>("--out") { Description = "Run folder to write. Default: runs/<study name>/ (runs/<study name>-shards/ for a shard)." };
         var paths = new Option<long?>("--paths") { Description = "Paths per Monte Carlo run (overrides the study)." };
         var seed = new Option<ulong?>("--seed") { Description = "Random seed (overrides the study)." };
         var threads = new Option<int?>("--threads") { Description = "Worker threads; 0 = every core (overrides the study)." };
         var data = new Option<string?>("--data") { Description = "Bundled data folder. Default: data/ of the repository, or $BACKTEST_DATA." };
-        var command = new Command("run", "Run a study and write its run folder (manifest, Parquet results, report).")
+        var shard = new Option<string?>("--shard")
         {
-            study, output, paths, seed, threads, data,
+            HelpName = "I/N",
+            Description = $"Run only shard I of N (0-based) into the shard folder; 'backtest merge' makes the run folder. Default: ${ShardSelection.SlurmIndexVariable}/${ShardSelection.SlurmCountVariable}, else ${ShardSelection.KubernetesIndexVariable} with --shards or the study's shards: (see docs/distributed.md).",
+        };
+        var shards = new Option<int?>("--shards") { HelpName = "N", Description = $"Shard count for ${ShardSelection.KubernetesIndexVariable} (overrides the study's shards:)." };
+        var command = new Command("run", "Run a study and write its run folder (manifest, Parquet results, report), or one shard of it.")
+        {
+            study, output, paths, seed, threads, data, shard, shards,
         };
         command.SetAction(parse =>
         {
@@ -41,31 +47,21 @@ internal static class RunCommand
             }
 
             var overrides = new StudyOverrides(parse.GetValue(paths), parse.GetValue(seed), parse.GetValue(threads));
-            var loaded = StudyLoader.Load(parse.GetValue(study)!, ModelCatalog.Default, overrides);
-            var outDir = parse.GetValue(output) ?? Path.Combine("runs", loaded.Name);
+            var loaded = StudyLoader.Load(parse.GetValue(study)!, models, overrides);
             var dataDir = parse.GetValue(data) ?? DataFiles.LocateFolder();
+            var selected = ShardSelection.Resolve(parse.GetValue(shard), parse.GetValue(shards), loaded.Shards, Environment.GetEnvironmentVariable);
+            if (selected is not null)
+            {
+                return RunShard(loaded, selected, parse.GetValue(output) ?? Path.Combine("runs", $"{loaded.Name}-shards"), dataDir, stdout);
+            }
+
+            var outDir = parse.GetValue(output) ?? Path.Combine("runs", loaded.Name);
             var progress = ProgressDisplay.For(stdout);
-            Exception? reportFailure = null;
+            var report = new StagedReport();
             RunResult result;
             try
             {
-                // The report is written into the staging folder before it is promoted. A report
-                // failure must not cost the user the simulated data, so it is kept and reported.
-                result = StudyRunner.Run(loaded, new RunOptions(outDir, dataDir)
-                {
-                    Progress = progress,
-                    Finishing = (staging, _) =>
-                    {
-                        try
-                        {
-                            ReportCommand.Write(staging);
-                        }
-                        catch (Exception e) when (e is not OperationCanceledException)
-                        {
-                            reportFailure = e;
-                        }
-                    },
-                });
+                result = StudyRunner.Run(loaded, new RunOptions(outDir, dataDir) { Progress = progress, Finishing = report.Write });
             }
             finally
             {
@@ -75,15 +71,27 @@ internal static class RunCommand
             RunTable.Print(stdout, result);
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"wrote {result.Directory} — {result.Plan.Runs.Count} runs, {result.Plan.TotalPaths:N0} paths, wall time {result.Wall.TotalSeconds:F1} s ({result.PathDaysPerSecond:N0} path-days/s)"));
-            if (reportFailure is not null)
-            {
-                stderr.WriteLine($"backtest: error: the run folder is complete but its report failed: {reportFailure.Message}");
-                return BacktestCli.Failed;
-            }
-
-            stdout.WriteLine($"report: {Path.Combine(result.Directory, "report", "index.html")}");
-            return BacktestCli.Ok;
+            return report.Finish(result, stdout, stderr);
         });
         return command;
+    }
+
+    private static int RunShard(Study study, ShardSpec shard, string outDir, string dataDir, TextWriter stdout)
+    {
+        var progress = ProgressDisplay.For(stdout);
+        RunResult result;
+        try
+        {
+            result = StudyRunner.Run(study, new RunOptions(outDir, dataDir) { Progress = progress, Shard = shard });
+        }
+        finally
+        {
+            progress.Finish();
+        }
+
+        stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"wrote shard {shard} of {study.Name} into {result.Directory} — {result.Plan.SimulatedPaths:N0} of {result.Plan.TotalPaths:N0} paths, wall time {result.Wall.TotalSeconds:F1} s ({result.PathDaysPerSecond:N0} path-days/s)"));
+        stdout.WriteLine($"when all {shard.Count} shards are done: backtest merge {result.Directory} --out {Path.Combine("runs", study.Name)}");
+        return BacktestCli.Ok;
     }
 }
