@@ -67,22 +67,4 @@ internal static class FolderPromotion
         {
         }
     }
-
-    /// <summary>Removes a folder if it is empty (another process may be adding to it meanwhile, which is fine).</summary>
-    public static void TryDeleteIfEmpty(string directory)
-    {
-        try
-        {
-            if (Directory.Exists(directory) && !Directory.EnumerateFileSystemEntries(directory).Any())
-            {
-                Directory.Delete(directory);
-            }
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
-    }
 }

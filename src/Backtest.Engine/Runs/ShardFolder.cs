@@ -11,7 +11,7 @@ namespace Backtest.Engine.Runs;
 /// paths/shard=I/part.parquet    the path rows of shard I's blocks (columns as paths.parquet, one block per row group)
 /// series/shard=I/part.parquet   per-step values of the recorded paths (the first series_paths) in shard I's blocks
 /// shards/shard=I.json           shard I's manifest, written last: it exists only when the shard is complete
-/// .staging/shard=I.PID/         shard I while it runs (left behind only by a crash)
+/// .staging/shard=I.PID/         shard I while it runs (left behind only by a crash; safe to delete then)
 /// </code>
 /// A shard writes nothing outside its own partitions, manifest and staging folder.
 /// </summary>
@@ -130,8 +130,8 @@ public static class ShardFolder
         }
 
         File.Move(Path.Combine(staging, "manifest.json"), manifest);
+        // The .staging folder itself stays: removing it could race with another shard creating its own in it.
         FolderPromotion.TryDelete(staging);
-        FolderPromotion.TryDeleteIfEmpty(Path.Combine(root, StagingFolder));
     }
 }
 

@@ -139,7 +139,6 @@ public static class StudyRunner
         catch
         {
             FolderPromotion.TryDelete(staging);
-            FolderPromotion.TryDeleteIfEmpty(Path.Combine(root, ShardFolder.StagingFolder));
             throw;
         }
     }

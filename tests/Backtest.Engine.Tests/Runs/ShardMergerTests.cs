@@ -91,10 +91,31 @@ public sealed class ShardMergerTests : IDisposable
     }
 
     [Fact]
+    public void WritesAShardedStudyForTheDuckDbCheck()
+    {
+        // CI has DuckDB read every part file and each of paths/ and series/ as one Hive dataset (tools/duckdb-check).
+        var target = Path.Combine(RepositoryFolder.ParquetConformance, "sharded-study");
+        if (Directory.Exists(target))
+        {
+            Directory.Delete(target, recursive: true);
+        }
+
+        var study = Load();
+        for (int index = 0; index < 3; index++)
+        {
+            StudyRunner.Run(study, new RunOptions(target, root) { Shard = new ShardSpec(index, 3) });
+        }
+
+        Assert.Equal(3, Directory.GetFiles(Path.Combine(target, "shards"), "shard=*.json").Length);
+        Assert.Equal(3, Directory.GetFiles(Path.Combine(target, "paths"), "part.parquet", SearchOption.AllDirectories).Length);
+    }
+
+    [Fact]
     public void AShardWritesOnlyItsPartitionsAndAManifestThatDescribesThem()
     {
         var folder = Shards(Load(), 3, only: [1]);
-        Assert.Equal(["paths", "series", "shards"], Directory.GetFileSystemEntries(folder).Select(Path.GetFileName).Order());
+        Assert.Equal([".staging", "paths", "series", "shards"], Directory.GetFileSystemEntries(folder).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Empty(Directory.GetFileSystemEntries(Path.Combine(folder, ".staging")));
         var record = ShardManifest.Read(Path.Combine(folder, "shards", "shard=1.json"));
         Assert.Equal(1, record.Index);
         Assert.Equal(3, record.Count);
@@ -120,7 +141,7 @@ public sealed class ShardMergerTests : IDisposable
         var study = Load();
         var folder = Shards(study, 3);
         Shards(study, 3, only: [2]);
-        Assert.Empty(Directory.GetDirectories(folder, ".staging"));
+        Assert.Empty(Directory.GetFileSystemEntries(Path.Combine(folder, ".staging")));
         RunFolderComparison.AssertSameTables(Single(study), Merge(null, folder).Directory);
     }
 
