@@ -10,8 +10,10 @@ namespace Backtest.Numerics.Simd;
 /// <typeparamref name="TD"/> its vector of <see cref="double"/>. Implementations forward to the
 /// runtime's cross-platform vector methods, which run in hardware where the width is accelerated
 /// and in software (same results) where it is not. Comparisons return all-ones lanes for true.
+/// Public so that step kernels elsewhere (the WF6 waterfall step) are written once over the same
+/// widths.
 /// </summary>
-internal interface IVectorWidth<TL, TD>
+public interface IVectorWidth<TL, TD>
     where TL : struct
     where TD : struct
 {
@@ -81,7 +83,7 @@ internal interface IVectorWidth<TL, TD>
 }
 
 /// <summary>The <see cref="Vector128"/> width: 2 lanes of 64 bits.</summary>
-internal readonly struct Width128 : IVectorWidth<Vector128<long>, Vector128<double>>
+public readonly struct Width128 : IVectorWidth<Vector128<long>, Vector128<double>>
 {
     public static int Count => Vector128<long>.Count;
 
@@ -174,7 +176,7 @@ internal readonly struct Width128 : IVectorWidth<Vector128<long>, Vector128<doub
 }
 
 /// <summary>The <see cref="Vector256"/> width: 4 lanes of 64 bits.</summary>
-internal readonly struct Width256 : IVectorWidth<Vector256<long>, Vector256<double>>
+public readonly struct Width256 : IVectorWidth<Vector256<long>, Vector256<double>>
 {
     public static int Count => Vector256<long>.Count;
 
@@ -267,7 +269,7 @@ internal readonly struct Width256 : IVectorWidth<Vector256<long>, Vector256<doub
 }
 
 /// <summary>The <see cref="Vector512"/> width: 8 lanes of 64 bits.</summary>
-internal readonly struct Width512 : IVectorWidth<Vector512<long>, Vector512<double>>
+public readonly struct Width512 : IVectorWidth<Vector512<long>, Vector512<double>>
 {
     public static int Count => Vector512<long>.Count;
 

@@ -41,6 +41,7 @@ public static class VectorSuites
         new ReserveVectorSuite(),
         new SaffronVectorSuite(),
         new DeFindexVectorSuite(),
+        new TonsuranceVectorSuite(),
     ];
 
     /// <summary>The suite for a document, or null when none accepts it.</summary>

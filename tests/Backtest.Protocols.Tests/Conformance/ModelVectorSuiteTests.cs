@@ -24,7 +24,7 @@ public class ModelVectorSuiteTests
     [Fact]
     public void EachSuiteAcceptsOnlyItsOwnFile()
     {
-        foreach (var file in new[] { "reserve_tranching.json", "saffron.json", "defindex.json" })
+        foreach (var file in new[] { "reserve_tranching.json", "saffron.json", "defindex.json", "tonsurance.json" })
         {
             using var document = VectorFiles.Load(file);
             Assert.Single(VectorSuites.All, s => s.Accepts(document.RootElement));
