@@ -8,11 +8,34 @@ namespace Backtest.Cli.Tests;
 
 /// <summary>
 /// The sharded workflow across process boundaries: each shard, the single run and the merge are
-/// separate <c>backtest</c> processes (this assembly started as <see cref="TestCliHost"/>), as on
-/// a cluster; only the shared folder connects them.
+/// separate processes — the built <c>backtest</c> with a shipped model, or this assembly started
+/// as <see cref="TestCliHost"/> where a fault must be injected — as on a cluster, where only the
+/// shared folder connects them.
 /// </summary>
 public sealed class ShardedRunTests : IDisposable
 {
+    /// <summary>The built CLI, which the test project's reference copies beside the tests.</summary>
+    private static readonly string Cli = Path.Combine(AppContext.BaseDirectory, "backtest.dll");
+
+    private static readonly string Host = typeof(TestCliHost).Assembly.Location;
+
+    // The shipped WF6 model, made small: two runs of 3,000 paths are blocks 0-2 and 3-5, so each
+    // of 3 shards holds one block of each run, block 2 and 5 being the short ones (952 paths).
+    private const string Wf6Study = """
+        name: wf6-small
+        model: wf6
+        seed: 5
+        paths: 3000
+        scenarios:
+          - name: reference
+            kind: monte_carlo
+        parameters:
+          days: 365
+        sweep:
+          product:
+            premium_rate: [0.10, 0.15]
+        """;
+
     // Blocks of 1,024 paths: mc/ps000 0-2, mc/ps001 3-5, hist/ps000 6, hist/ps001 7; shard I of 3
     // has the blocks g with g mod 3 = I. The recorded paths (the first 1,500) lie in shards 0 and 1.
     private const string Study = """
@@ -43,36 +66,40 @@ public sealed class ShardedRunTests : IDisposable
     public ShardedRunTests()
     {
         File.WriteAllText(Path.Combine(root, "study.yaml"), Study);
+        File.WriteAllText(Path.Combine(root, "wf6.yaml"), Wf6Study);
         Directory.CreateDirectory(Path.Combine(root, "data"));
     }
 
     public void Dispose() => Directory.Delete(root, recursive: true);
 
     [Fact]
-    public void ThreeShardProcessesMergeIntoTheSingleProcessRunValueForValue()
+    public void ThreeShardProcessesOfTheBuiltCliMergeIntoItsSingleRunValueForValue()
     {
-        var single = Backtest([], "run", "study.yaml", "--out", "single", "--data", "data");
-        Assert.Equal((0, string.Empty), (single.Code, single.Err));
+        var data = Path.Combine(Engine.Tests.RepositoryFolder.Root, "data");
+        var single = Backtest(Cli, [], "run", "wf6.yaml", "--out", "single", "--data", data);
+        Assert.True(single.Code == 0, single.Err);
 
         // One shard per way of choosing it: the option, a Slurm array task, a Kubernetes indexed pod.
         var shards = new[]
         {
-            Start([], "run", "study.yaml", "--shard", "0/3", "--out", "shards", "--data", "data"),
-            Start(["SLURM_ARRAY_TASK_ID=1", "SLURM_ARRAY_TASK_COUNT=3"], "run", "study.yaml", "--out", "shards", "--data", "data"),
-            Start(["JOB_COMPLETION_INDEX=2"], "run", "study.yaml", "--shards", "3", "--out", "shards", "--data", "data"),
+            Start(Cli, [], "run", "wf6.yaml", "--shard", "0/3", "--out", "shards", "--data", data),
+            Start(Cli, ["SLURM_ARRAY_TASK_ID=1", "SLURM_ARRAY_TASK_COUNT=3"], "run", "wf6.yaml", "--out", "shards", "--data", data),
+            Start(Cli, ["JOB_COMPLETION_INDEX=2"], "run", "wf6.yaml", "--shards", "3", "--out", "shards", "--data", data),
         }.Select(Finish).ToList();
         for (int i = 0; i < shards.Count; i++)
         {
             Assert.True(shards[i].Code == 0, shards[i].Err);
-            Assert.Contains($"wrote shard {i}/3 of sharded", shards[i].Out);
+            Assert.Contains($"wrote shard {i}/3 of wf6-small", shards[i].Out);
         }
 
-        var merge = Backtest([], "merge", "shards", "--out", "merged", "--data", "data");
+        var merge = Backtest(Cli, [], "merge", "shards", "--out", "merged", "--data", data);
         Assert.True(merge.Code == 0, merge.Err);
         Assert.Contains("merged 3 shards", merge.Out);
 
         long values = RunFolderComparison.AssertSameTables(Path.Combine(root, "single"), Path.Combine(root, "merged"));
-        Assert.True(values >= 5002 * 6, "every path row was compared");
+        using var paths = ParquetReader.Open(Path.Combine(root, "merged", "paths.parquet"));
+        Assert.Equal(6000, paths.RowCount);
+        Assert.True(values >= 6000 * paths.Schema.Count, "every path row was compared");
         Assert.True(File.Exists(Path.Combine(root, "merged", "report", "index.html")));
     }
 
@@ -81,8 +108,8 @@ public sealed class ShardedRunTests : IDisposable
     [InlineData("hang")]
     public void ACrashedShardLeavesTheOthersValidAndTheMergeNamesIt(string fault)
     {
-        var healthy = new[] { 0, 2 }.Select(i => Start([], "run", "study.yaml", "--shard", $"{i}/3", "--out", "shards", "--data", "data")).ToList();
-        var crashing = Start([$"{TestCliHost.FaultVariable}={fault}:{ShardOnePath}"], "run", "study.yaml", "--shard", "1/3", "--out", "shards", "--data", "data");
+        var healthy = new[] { 0, 2 }.Select(i => Start(Host, [], "run", "study.yaml", "--shard", $"{i}/3", "--out", "shards", "--data", "data")).ToList();
+        var crashing = Start(Host, [$"{TestCliHost.FaultVariable}={fault}:{ShardOnePath}"], "run", "study.yaml", "--shard", "1/3", "--out", "shards", "--data", "data");
         Assert.All(healthy.Select(Finish), r => Assert.True(r.Code == 0, r.Err));
         if (fault == "hang")
         {
@@ -102,7 +129,7 @@ public sealed class ShardedRunTests : IDisposable
         }
 
         Assert.False(File.Exists(Path.Combine(root, "shards", "shards", "shard=1.json")));
-        var merge = Backtest([], "merge", "shards", "--out", "merged", "--data", "data");
+        var merge = Backtest(Host, [], "merge", "shards", "--out", "merged", "--data", "data");
         Assert.Equal(BacktestCli.BadInput, merge.Code);
         Assert.StartsWith("backtest: error: shard 1 of 3 is missing", merge.Err);
         Assert.Single(merge.Err.TrimEnd().Split('\n'));
@@ -112,9 +139,9 @@ public sealed class ShardedRunTests : IDisposable
         // Run again, shard 1 completes the set (once is enough to show: after the harder crash).
         if (fault == "hang")
         {
-            var rerun = Backtest([], "run", "study.yaml", "--shard", "1/3", "--out", "shards", "--data", "data");
+            var rerun = Backtest(Host, [], "run", "study.yaml", "--shard", "1/3", "--out", "shards", "--data", "data");
             Assert.True(rerun.Code == 0, rerun.Err);
-            merge = Backtest([], "merge", "shards", "--out", "merged", "--data", "data");
+            merge = Backtest(Host, [], "merge", "shards", "--out", "merged", "--data", "data");
             Assert.True(merge.Code == 0, merge.Err);
             var study = StudyLoader.Load(Path.Combine(root, "study.yaml"), TestCliHost.Models(null));
             StudyRunner.Run(study, new RunOptions(Path.Combine(root, "single"), Path.Combine(root, "data")));
@@ -125,15 +152,15 @@ public sealed class ShardedRunTests : IDisposable
     [Fact]
     public void ConflictingShardSourcesAreBadInput()
     {
-        var result = Backtest(["SLURM_ARRAY_TASK_ID=2", "SLURM_ARRAY_TASK_COUNT=3"], "run", "study.yaml", "--shard", "1/3", "--out", "shards", "--data", "data");
+        var result = Backtest(Cli, ["SLURM_ARRAY_TASK_ID=2", "SLURM_ARRAY_TASK_COUNT=3"], "run", "wf6.yaml", "--shard", "1/3", "--out", "shards", "--data", "data");
         Assert.Equal(BacktestCli.BadInput, result.Code);
         Assert.Contains("--shard 1/3 conflicts with SLURM_ARRAY_TASK_ID=2", result.Err);
         Assert.False(Directory.Exists(Path.Combine(root, "shards")));
     }
 
-    private (int Code, string Out, string Err) Backtest(string[] environment, params string[] args) => Finish(Start(environment, args));
+    private (int Code, string Out, string Err) Backtest(string program, string[] environment, params string[] args) => Finish(Start(program, environment, args));
 
-    private Running Start(string[] environment, params string[] args)
+    private Running Start(string program, string[] environment, params string[] args)
     {
         var info = new ProcessStartInfo(DotnetHost())
         {
@@ -142,7 +169,7 @@ public sealed class ShardedRunTests : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        info.ArgumentList.Add(typeof(TestCliHost).Assembly.Location);
+        info.ArgumentList.Add(program);
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);
