@@ -4,24 +4,25 @@ namespace Backtest.Engine.Runs;
 
 /// <summary>
 /// Decides whether <c>backtest run</c> runs a shard, and which, from the command line, a batch
-/// system's environment and the study:
-/// <list type="number">
-/// <item><c>--shard I/N</c>;</item>
-/// <item>Slurm job arrays: <c>SLURM_ARRAY_TASK_ID</c> = I and <c>SLURM_ARRAY_TASK_COUNT</c> = N
-/// (the array must be submitted as <c>--array=0-(N−1)</c>);</item>
-/// <item>Kubernetes Indexed Jobs: <c>JOB_COMPLETION_INDEX</c> = I, with N from <c>--shards N</c>,
-/// else the study's <c>shards:</c> key.</item>
-/// </list>
-/// The first source present selects the shard, and every other source present must agree with
-/// it (a shard index or count that differs is an error, not silently overridden): a mistyped
-/// array size or completion count would otherwise leave paths uncomputed or computed twice.
-/// The study's <c>shards:</c> is only a default count, which <c>--shards</c> and the other
-/// sources replace. With none of them present the run is not sharded.
+/// system's environment and the study.
+/// <para>
+/// The index I comes from <c>--shard I/N</c>, Slurm's <c>SLURM_ARRAY_TASK_ID</c> or Kubernetes'
+/// <c>JOB_COMPLETION_INDEX</c>; all of them that are present must be equal. The count N comes
+/// from the first of <c>--shard I/N</c>, <c>--shards N</c> (which must then equal the former),
+/// Slurm's <c>SLURM_ARRAY_TASK_COUNT</c>, the study's <c>shards:</c>. A Slurm array must fit in
+/// the count: numbered from 0, its highest task (<c>SLURM_ARRAY_TASK_MAX</c>) below N. An array
+/// of fewer tasks than N is accepted when N is given explicitly, so failed shards can be run
+/// again alone (<c>sbatch --array=2,5 …</c>); merge then names any shard still missing.
+/// Anything else that disagrees is an error, not silently overridden: a mistyped array size or
+/// completion count would otherwise leave paths uncomputed or computed twice. With no index
+/// source the run is not sharded.
+/// </para>
 /// </summary>
 public static class ShardSelection
 {
     public const string SlurmIndexVariable = "SLURM_ARRAY_TASK_ID";
     public const string SlurmCountVariable = "SLURM_ARRAY_TASK_COUNT";
+    public const string SlurmMaxVariable = "SLURM_ARRAY_TASK_MAX";
     public const string KubernetesIndexVariable = "JOB_COMPLETION_INDEX";
 
     /// <param name="shardOption">The <c>--shard</c> value ("I/N"), if given.</param>
@@ -32,65 +33,76 @@ public static class ShardSelection
     public static ShardSpec? Resolve(string? shardOption, int? shardsOption, int? studyShards, Func<string, string?> environment)
     {
         var explicitShard = shardOption is null ? null : ShardSpec.Parse(shardOption, "--shard");
-        var slurm = Slurm(environment);
+        long? slurmIndex = Integer(environment, SlurmIndexVariable);
+        long? slurmCount = Integer(environment, SlurmCountVariable);
+        long? slurmMax = Integer(environment, SlurmMaxVariable);
         long? kubernetesIndex = Integer(environment, KubernetesIndexVariable);
-
-        if (explicitShard is null && slurm is null && kubernetesIndex is null)
-        {
-            return shardsOption is null
-                ? null
-                : throw new InputException($"--shards gives a count but nothing gives this process's index: pass --shard I/N, or run as a Slurm array task ({SlurmIndexVariable}) or a Kubernetes indexed job ({KubernetesIndexVariable})", key: "--shards");
-        }
 
         if (shardsOption is < 1)
         {
             throw new InputException("must be at least 1", key: "--shards");
         }
 
-        var (chosen, source) = explicitShard is not null ? (explicitShard, $"--shard {explicitShard}")
-            : slurm is not null ? (slurm, $"{SlurmIndexVariable}={slurm.Index}, {SlurmCountVariable}={slurm.Count}")
-            : (ShardSpec.Create(kubernetesIndex!.Value, shardsOption ?? studyShards ?? throw new InputException(
-                $"{KubernetesIndexVariable}={kubernetesIndex} is set but not the shard count: pass --shards N or set shards: in the study", key: KubernetesIndexVariable),
-                KubernetesIndexVariable), $"{KubernetesIndexVariable}={kubernetesIndex}");
-
-        if (slurm is not null && slurm != chosen)
+        var indices = new List<(long Index, string Source, string Key)>();
+        if (explicitShard is not null)
         {
-            throw Conflict(source, $"{SlurmIndexVariable}={slurm.Index}, {SlurmCountVariable}={slurm.Count}");
+            indices.Add((explicitShard.Index, $"--shard {explicitShard}", "--shard"));
         }
 
-        if (kubernetesIndex is not null && kubernetesIndex != chosen.Index)
+        if (slurmIndex is { } s)
         {
-            throw Conflict(source, $"{KubernetesIndexVariable}={kubernetesIndex}");
+            indices.Add((s, $"{SlurmIndexVariable}={s}", SlurmIndexVariable));
         }
 
-        if (shardsOption is not null && shardsOption != chosen.Count)
+        if (kubernetesIndex is { } k)
         {
-            throw Conflict(source, $"--shards {shardsOption}");
+            indices.Add((k, $"{KubernetesIndexVariable}={k}", KubernetesIndexVariable));
         }
 
-        return chosen;
-    }
-
-    private static ShardSpec? Slurm(Func<string, string?> environment)
-    {
-        long? index = Integer(environment, SlurmIndexVariable);
-        long? count = Integer(environment, SlurmCountVariable);
-        if (index is null)
+        if (indices.Count == 0)
         {
-            return null;
+            return shardsOption is null
+                ? null
+                : throw new InputException($"--shards gives a count but nothing gives this process's index: pass --shard I/N, or run as a Slurm array task ({SlurmIndexVariable}) or a Kubernetes indexed job ({KubernetesIndexVariable})", key: "--shards");
         }
 
-        if (count is null)
+        var (index, indexSource, indexKey) = indices[0];
+        if (indices.Skip(1).FirstOrDefault(i => i.Index != index) is { Source: not null } disagreeing)
         {
-            throw new InputException($"{SlurmIndexVariable} is set but {SlurmCountVariable} is not (is this a Slurm job array?)", key: SlurmCountVariable);
+            throw Conflict(indexSource, disagreeing.Source);
         }
 
-        if (index >= count)
+        if (explicitShard is not null && shardsOption is not null && shardsOption != explicitShard.Count)
         {
-            throw new InputException($"{SlurmIndexVariable}={index} is not below {SlurmCountVariable}={count}: submit the array as --array=0-{count - 1}", key: SlurmIndexVariable);
+            throw Conflict($"--shard {explicitShard}", $"--shards {shardsOption}");
         }
 
-        return ShardSpec.Create(index.Value, count.Value, SlurmIndexVariable);
+        long? explicitCount = explicitShard?.Count ?? shardsOption;
+        if (slurmIndex is not null)
+        {
+            if (slurmCount is null)
+            {
+                throw new InputException($"{SlurmIndexVariable} is set but {SlurmCountVariable} is not (is this a Slurm job array?)", key: SlurmCountVariable);
+            }
+
+            long highest = slurmMax ?? index;
+            if (explicitCount is { } n && (slurmCount > n || highest >= n))
+            {
+                throw Conflict(explicitShard is not null ? $"--shard {explicitShard}" : $"--shards {n}",
+                    $"the Slurm array ({SlurmCountVariable}={slurmCount}, {SlurmMaxVariable}={highest}), which does not fit in {n} shards");
+            }
+
+            if (explicitCount is null && highest >= slurmCount)
+            {
+                throw new InputException(
+                    $"the Slurm array's task {highest} is not below {SlurmCountVariable}={slurmCount}: submit the array as --array=0-{slurmCount - 1}, or pass --shards N",
+                    key: SlurmIndexVariable);
+            }
+        }
+
+        long count = explicitCount ?? slurmCount ?? studyShards ?? throw new InputException(
+            $"{KubernetesIndexVariable}={kubernetesIndex} is set but not the shard count: pass --shards N or set shards: in the study", key: KubernetesIndexVariable);
+        return ShardSpec.Create(index, count, indexKey);
     }
 
     private static long? Integer(Func<string, string?> environment, string name)

@@ -44,7 +44,7 @@ public class ShardSelectionTests
     [InlineData("1/3", null, "JOB_COMPLETION_INDEX=0")]
     [InlineData("1/3", 4)]
     [InlineData(null, null, "SLURM_ARRAY_TASK_ID=1", "SLURM_ARRAY_TASK_COUNT=3", "JOB_COMPLETION_INDEX=2")]
-    [InlineData(null, 4, "SLURM_ARRAY_TASK_ID=1", "SLURM_ARRAY_TASK_COUNT=3")]
+    [InlineData(null, 4, "SLURM_ARRAY_TASK_ID=2", "SLURM_ARRAY_TASK_COUNT=2", "SLURM_ARRAY_TASK_MAX=5")]
     public void ConflictingSourcesAreAnError(string? shard, int? shards, params string[] environment)
     {
         var error = Assert.ThrowsAny<InputException>(() => Resolve(shard, shards, null, environment));
@@ -66,9 +66,18 @@ public class ShardSelectionTests
     }
 
     [Fact]
+    public void ASlurmArrayOfSomeShardsRunsThemWhenTheCountIsGiven()
+    {
+        // sbatch --array=2,5 … --shards 8: shards 2 and 5 run again after a failure.
+        Assert.Equal(new ShardSpec(5, 8), Resolve(shards: 8, environment: ["SLURM_ARRAY_TASK_ID=5", "SLURM_ARRAY_TASK_COUNT=2", "SLURM_ARRAY_TASK_MAX=5"]));
+        Assert.Equal(new ShardSpec(2, 8), Resolve("2/8", environment: ["SLURM_ARRAY_TASK_ID=2", "SLURM_ARRAY_TASK_COUNT=1", "SLURM_ARRAY_TASK_MAX=2"]));
+    }
+
+    [Fact]
     public void AOneBasedSlurmArrayIsExplained()
     {
-        var error = Assert.ThrowsAny<InputException>(() => Resolve(environment: ["SLURM_ARRAY_TASK_ID=3", "SLURM_ARRAY_TASK_COUNT=3"]));
+        // sbatch --array=1-3: task 1 is the first to start, but task 3 cannot exist in 3 shards.
+        var error = Assert.ThrowsAny<InputException>(() => Resolve(environment: ["SLURM_ARRAY_TASK_ID=1", "SLURM_ARRAY_TASK_COUNT=3", "SLURM_ARRAY_TASK_MAX=3"]));
         Assert.Contains("--array=0-2", error.Message);
     }
 }
