@@ -74,6 +74,12 @@ public sealed class RunObserver
 
     public int RecoveredStep { get; private set; }
 
+    /// <summary>
+    /// The share of outstanding claims redeemed within the run window ending at the last
+    /// <see cref="EndStep"/> (what herders observe the next step); 0 before the first step.
+    /// </summary>
+    public double ObservedWindowShare { get; private set; }
+
     /// <summary>Likelihood ratio of the path under importance sampling (1 for plain Monte Carlo).</summary>
     public double Weight { get; set; }
 
@@ -91,6 +97,7 @@ public sealed class RunObserver
         insolvencyLoss = runLoss = 0;
         RunStep = ShockStep = ImpairedStep = RecoveredStep = -1;
         RunByRedemptions = false;
+        ObservedWindowShare = 0;
         Weight = 1;
         queue.Clear();
         queueHead = 0;
@@ -168,6 +175,7 @@ public sealed class RunObserver
         double windowRedeemed = cumulativeRedeemed - windowStartRedeemed[oldest];
         double windowShare = baseOutstanding > 0 ? windowRedeemed / baseOutstanding : 0;
         peakWindowRedemption = Math.Max(peakWindowRedemption, windowShare);
+        ObservedWindowShare = windowShare;
         if (!double.IsNaN(state.CriticalFraction))
         {
             minHeadroom = Math.Min(minHeadroom, state.CriticalFraction - windowShare);

@@ -157,7 +157,7 @@ public static class Manifest
         foreach (var input in inputs)
         {
             json.WriteStartObject();
-            json.WriteString("name", input.Name);
+            json.WriteString("file", input.Name);
             json.WriteString("sha256", input.Sha256);
             json.WriteEndObject();
         }

@@ -102,7 +102,7 @@ public static class ShardManifest
                 (int)json.Integer("series_paths", 0, int.MaxValue),
                 (int)shard.Integer("count", 1, ShardSpec.MaxCount),
                 (int)shard.Integer("block_paths", 1, int.MaxValue),
-                [.. json.Array("inputs").Select(i => new InputFile(i.String("name"), i.String("sha256")))]);
+                [.. json.Array("inputs").Select(i => new InputFile(i.String("file"), i.String("sha256")))]);
             int count = identity.Count;
             return new ShardRecord(
                 file,

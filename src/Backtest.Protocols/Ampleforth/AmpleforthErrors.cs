@@ -142,3 +142,27 @@ public sealed class BalancerException(string system, string rule, string detail)
     public const string Paused = "Paused";
     public const string UnsupportedInVersion = "UnsupportedInVersion";
 }
+
+/// <summary>A revert of the concentrated-liquidity SPOT-USDC pool (Uniswap-v3-style positions and swaps).</summary>
+public sealed class PoolException(string rule, string detail) : AmpleforthException("pool", rule, detail)
+{
+    public const string InvalidRange = "InvalidRange";
+    public const string ZeroLiquidity = "ZeroLiquidity";
+    public const string ZeroAmount = "ZeroAmount";
+    public const string UnknownPosition = "UnknownPosition";
+    public const string InsufficientLiquidity = "InsufficientLiquidity";
+    public const string PriceLimit = "PriceLimit";
+    public const string AmountOverflow = "AmountOverflow";
+}
+
+/// <summary>A revert of seed 000's AMPL-USDC vault (deploy into the SPOT system and the SPOT-USDC pool).</summary>
+public sealed class AmplUsdcVaultException(string rule, string detail) : AmpleforthException("amplUsdcVault", rule, detail)
+{
+    public const string ZeroDeposit = "ZeroDeposit";
+    public const string UnreliablePrice = "UnreliablePrice";
+    public const string InvalidRedemption = "InvalidRedemption";
+    public const string RebalanceTooSoon = "RebalanceTooSoon";
+    public const string NothingToDeploy = "NothingToDeploy";
+    public const string InvalidConfig = "InvalidConfig";
+    public const string UnsupportedInVersion = "UnsupportedInVersion";
+}

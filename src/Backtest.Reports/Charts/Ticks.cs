@@ -49,6 +49,18 @@ public static class NiceTicks
             {
                 long first = (long)Math.Floor(min / Step(m, e) + 1e-9);
                 long last = (long)Math.Ceiling(max / Step(m, e) - 1e-9);
+
+                // The tolerance above keeps a value that is a multiple up to rounding from adding
+                // a tick; when the multiple as printed still lies a hair inside the data, step out.
+                if (Multiple(first * m, e) > min)
+                {
+                    first--;
+                }
+
+                if (Multiple(last * m, e) < max)
+                {
+                    last++;
+                }
                 if (fewest is null || last - first < fewest.Value.Last - fewest.Value.First)
                 {
                     fewest = (m, e, first, last);

@@ -1,4 +1,5 @@
 using Backtest.Engine.Metrics;
+using Backtest.Engine.Models.Spot;
 
 namespace Backtest.Engine.Tests.Metrics;
 
@@ -11,6 +12,16 @@ public class OutputsDocumentationTests
         var columns = RunMetrics.PathColumns.Concat(RunMetrics.SummaryColumns(new RunConditions(0.25, 7, 0.99, 3, 30, 0.1), 100));
         var missing = columns.Select(c => c.Name).Where(name => !docs.Contains($"| `{name}` |", StringComparison.Ordinal)).ToList();
         Assert.True(missing.Count == 0, $"docs/outputs.md lacks: {string.Join(", ", missing)}");
+    }
+
+    [Fact]
+    public void EverySpotModelColumnIsDefinedInDocsOutputs()
+    {
+        var docs = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "outputs.md"));
+        var spot = docs[docs.IndexOf("## The spot model", StringComparison.Ordinal)..];
+        var columns = SpotColumns.Path.Concat(SpotColumns.SummaryColumns).Concat(SpotColumns.Series);
+        var missing = columns.Where(c => !spot.Contains($"| `{c.Name}` | {c.Kind} |", StringComparison.Ordinal)).Select(c => c.Name).ToList();
+        Assert.True(missing.Count == 0, $"docs/outputs.md's spot section lacks: {string.Join(", ", missing)}");
     }
 
     internal static string RepositoryRoot()

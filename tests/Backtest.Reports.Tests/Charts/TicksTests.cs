@@ -40,6 +40,16 @@ public sealed class TicksTests
     }
 
     [Fact]
+    public void Outer_ticks_cover_data_that_is_a_step_multiple_up_to_rounding()
+    {
+        // -11500 · 10⁻⁴ is one ulp below -1.15, the tick the 1e-9 tolerance would otherwise pick.
+        double lo = -11500 * Math.Pow(10, -4), hi = -8697 * Math.Pow(10, -4);
+        var ticks = NiceTicks.Linear(lo, hi, 9);
+        Assert.True(ticks.Min <= lo, $"min tick {ticks.Min:R} above data {lo:R}");
+        Assert.True(ticks.Max >= hi, $"max tick {ticks.Max:R} below data {hi:R}");
+    }
+
+    [Fact]
     public void Linear_ticks_hold_for_any_range()
     {
         var prop = Prop.ForAll(

@@ -243,14 +243,14 @@ public sealed class BondController
             long amount = Math.Min(tranche.TotalSupply, collateralBalance);
             collateralBalance -= amount;
             Collateral.Transfer(Account, tranche.Account, amount);
-            tranche.Redeem(Account, Owner, tranche.BalanceOf(Account));
+            RedeemFeeTranche(tranche);
         }
 
         if (collateralBalance > 0)
         {
             var last = _tranches[^1];
             Collateral.Transfer(Account, last.Account, collateralBalance);
-            last.Redeem(Account, Owner, last.BalanceOf(Account));
+            RedeemFeeTranche(last);
         }
 
         RecordScaledCollateralBalance();
@@ -355,6 +355,20 @@ public sealed class BondController
         if (caller != Owner)
         {
             throw new BondException(BondException.InvalidCallToMature, $"{Name}: {what} by non-owner #{caller}");
+        }
+    }
+
+    /// <summary>
+    /// Pays the owner the collateral behind fee tranches the bond holds. The controller redeems
+    /// only a positive fee balance: a tranche with no supply (every unit already redeemed early)
+    /// would otherwise divide by zero and block maturity.
+    /// </summary>
+    private void RedeemFeeTranche(Tranche tranche)
+    {
+        long fees = tranche.BalanceOf(Account);
+        if (fees > 0)
+        {
+            tranche.Redeem(Account, Owner, fees);
         }
     }
 
