@@ -1,0 +1,112 @@
+using Backtest.Engine.Models;
+using Backtest.Engine.Runs;
+using Backtest.Engine.Studies;
+using Backtest.IO.Parquet;
+using Backtest.Market.Data;
+
+namespace Backtest.Engine.Tests.Runs;
+
+/// <summary>
+/// Every model the engine ships, not only the test model, shards and merges into its whole run:
+/// each model's scenario kinds, parameter sweeps, recorded series and summary go through the
+/// slice, the shard files and the merge's recomputation.
+/// </summary>
+public sealed class ShippedModelShardingTests : IDisposable
+{
+    /// <summary>
+    /// A small study per shipped model, with every scenario kind it has and a sweep, so its runs
+    /// are several blocks (one each: all have fewer than 1,024 paths) dealt over 3 shards.
+    /// </summary>
+    private static readonly Dictionary<string, string> Studies = new(StringComparer.Ordinal)
+    {
+        // 2 runs of 2,500 paths: blocks 0-2 and 3-5, each shard one block of each run; the
+        // recorded paths (the first 1,100) span blocks 0 and 1, so two shards hold series rows.
+        ["wf6"] = """
+            name: wf6-sharded
+            model: wf6
+            seed: 5
+            paths: 2500
+            series_paths: 1100
+            scenarios:
+              - name: reference
+                kind: monte_carlo
+            parameters:
+              days: 60
+            sweep:
+              product:
+                premium_rate: [0.10, 0.15]
+            """,
+
+        // 6 runs of one block each (history: one path; stress and de-peg: 3 paths, 2 recorded),
+        // shard I of 3 taking runs I and I + 3. The stress scenario is importance sampled, so its
+        // summary weighs paths by their likelihood ratios.
+        ["spot"] = """
+            name: spot-sharded
+            model: spot
+            seed: 3
+            paths: 3
+            series_paths: 2
+            scenarios:
+              - name: history
+                kind: history
+                end: 2019-08-06
+              - name: stress
+                kind: stress
+                horizon_days: 40
+                tilt: 0.5
+              - name: usdc_depeg
+                kind: stress
+                horizon_days: 40
+                depeg_day: 5
+            parameters:
+              spot_version: v5
+              protocol_share: 0
+            sweep:
+              list:
+                - {}
+                - tranche_ratio: 200/800
+            """,
+    };
+
+    private readonly string root = Directory.CreateTempSubdirectory("backtest-model-shards-").FullName;
+
+    private readonly string data = DataFiles.LocateFolder();
+
+    public void Dispose() => Directory.Delete(root, recursive: true);
+
+    public static TheoryData<string> Models() => [.. ModelCatalog.Default.Names];
+
+    [Fact]
+    public void EveryShippedModelHasAStudyHere() => Assert.Equal(ModelCatalog.Default.Names, Studies.Keys.Order(StringComparer.Ordinal));
+
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void ThreeShardsMergeIntoTheWholeRunValueForValue(string model)
+    {
+        var study = StudyLoader.Parse(Studies[model], $"{model}.yaml", ModelCatalog.Default);
+        var single = Path.Combine(root, "single");
+        var whole = StudyRunner.Run(study, new RunOptions(single, data));
+
+        var shards = Path.Combine(root, "shards");
+        for (int index = 0; index < 3; index++)
+        {
+            StudyRunner.Run(study, new RunOptions(shards, data) { Shard = new ShardSpec(index, 3) });
+        }
+
+        // Every shard simulated something, so the merged tables really come from three processes' files.
+        foreach (int index in new[] { 0, 1, 2 })
+        {
+            Assert.True(ShardManifest.Read(Path.Combine(shards, "shards", $"shard={index}.json")).PathRows > 0, $"shard {index} has no path rows");
+        }
+
+        var merged = ShardMerger.Merge(new MergeOptions([shards], Path.Combine(root, "merged"), data, ModelCatalog.Default));
+        long values = RunFolderComparison.AssertSameTables(single, merged.Directory);
+
+        long paths = whole.Plan.Runs.Sum(r => r.Simulation.Paths);
+        using var table = ParquetReader.Open(Path.Combine(single, "paths.parquet"));
+        Assert.Equal(paths, table.RowCount);
+        Assert.True(values > paths * table.Schema.Count, "every path row, and the summary and series, were compared");
+        using var series = ParquetReader.Open(Path.Combine(single, "series.parquet"));
+        Assert.True(series.RowCount > 0, "the study records series");
+    }
+}
