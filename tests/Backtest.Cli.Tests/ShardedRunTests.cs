@@ -73,34 +73,41 @@ public sealed class ShardedRunTests : IDisposable
     public void Dispose() => Directory.Delete(root, recursive: true);
 
     [Fact]
-    public void ThreeShardProcessesOfTheBuiltCliMergeIntoItsSingleRunValueForValue()
+    public void OneAndThreeShardProcessesOfTheBuiltCliMergeIntoItsSingleRunValueForValue()
     {
         var data = Path.Combine(Engine.Tests.RepositoryFolder.Root, "data");
         var single = Backtest(Cli, [], "run", "wf6.yaml", "--out", "single", "--data", data);
         Assert.True(single.Code == 0, single.Err);
 
-        // One shard per way of choosing it: the option, a Slurm array task, a Kubernetes indexed pod.
+        // The study as 1 shard, and as 3 with one shard per way of choosing it: the option, a
+        // Slurm array task, a Kubernetes indexed pod.
         var shards = new[]
         {
+            Start(Cli, [], "run", "wf6.yaml", "--shard", "0/1", "--out", "one-shard", "--data", data),
             Start(Cli, [], "run", "wf6.yaml", "--shard", "0/3", "--out", "shards", "--data", data),
             Start(Cli, ["SLURM_ARRAY_TASK_ID=1", "SLURM_ARRAY_TASK_COUNT=3"], "run", "wf6.yaml", "--out", "shards", "--data", data),
             Start(Cli, ["JOB_COMPLETION_INDEX=2"], "run", "wf6.yaml", "--shards", "3", "--out", "shards", "--data", data),
         }.Select(Finish).ToList();
+        string[] written = ["0/1", "0/3", "1/3", "2/3"];
         for (int i = 0; i < shards.Count; i++)
         {
             Assert.True(shards[i].Code == 0, shards[i].Err);
-            Assert.Contains($"wrote shard {i}/3 of wf6-small", shards[i].Out);
+            Assert.Contains($"wrote shard {written[i]} of wf6-small", shards[i].Out);
         }
 
-        var merge = Backtest(Cli, [], "merge", "shards", "--out", "merged", "--data", data);
-        Assert.True(merge.Code == 0, merge.Err);
-        Assert.Contains("merged 3 shards", merge.Out);
+        foreach (var (folder, count) in new[] { ("one-shard", 1), ("shards", 3) })
+        {
+            var merged = $"merged-{count}";
+            var merge = Backtest(Cli, [], "merge", folder, "--out", merged, "--data", data);
+            Assert.True(merge.Code == 0, merge.Err);
+            Assert.Contains(count == 1 ? "merged 1 shard into" : $"merged {count} shards into", merge.Out);
 
-        long values = RunFolderComparison.AssertSameTables(Path.Combine(root, "single"), Path.Combine(root, "merged"));
-        using var paths = ParquetReader.Open(Path.Combine(root, "merged", "paths.parquet"));
-        Assert.Equal(6000, paths.RowCount);
-        Assert.True(values >= 6000 * paths.Schema.Count, "every path row was compared");
-        Assert.True(File.Exists(Path.Combine(root, "merged", "report", "index.html")));
+            long values = RunFolderComparison.AssertSameTables(Path.Combine(root, "single"), Path.Combine(root, merged));
+            using var paths = ParquetReader.Open(Path.Combine(root, merged, "paths.parquet"));
+            Assert.Equal(6000, paths.RowCount);
+            Assert.True(values >= 6000 * paths.Schema.Count, "every path row was compared");
+            Assert.True(File.Exists(Path.Combine(root, merged, "report", "index.html")));
+        }
     }
 
     [Theory]

@@ -31,7 +31,7 @@ internal static class MergeCommand
             });
             RunTable.Print(stdout, result);
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"merged {result.Shards.Count} shards into {result.Directory} — {result.Plan.Runs.Count} runs, {result.Plan.TotalPaths:N0} paths"));
+                $"merged {result.Shards.Count} shard{(result.Shards.Count == 1 ? "" : "s")} into {result.Directory} — {result.Plan.Runs.Count} runs, {result.Plan.TotalPaths:N0} paths"));
             return report.Finish(result, stdout, stderr);
         });
         return command;
