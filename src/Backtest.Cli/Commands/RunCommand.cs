@@ -27,9 +27,9 @@ internal static class RunCommand
         var shard = new Option<string?>("--shard")
         {
             HelpName = "I/N",
-            Description = $"Run only shard I of N (0-based) into the shard folder; 'backtest merge' makes the run folder. Default: ${ShardSelection.SlurmIndexVariable}/${ShardSelection.SlurmCountVariable}, else ${ShardSelection.KubernetesIndexVariable} with --shards or the study's shards: (see docs/distributed.md).",
+            Description = $"Run only shard I of N (0-based) into the shard folder; 'backtest merge' makes the run folder. Without it, I is ${ShardSelection.SlurmIndexVariable} or ${ShardSelection.KubernetesIndexVariable}, and N is --shards, else ${ShardSelection.SlurmCountVariable}, else the study's shards: (see docs/distributed.md).",
         };
-        var shards = new Option<int?>("--shards") { HelpName = "N", Description = $"Shard count for ${ShardSelection.KubernetesIndexVariable} (overrides the study's shards:)." };
+        var shards = new Option<int?>("--shards") { HelpName = "N", Description = $"Shard count N when a batch system gives the index (used before ${ShardSelection.SlurmCountVariable} and the study's shards:, and must equal --shard's N; a Slurm array must fit in it)." };
         var command = new Command("run", "Run a study and write its run folder (manifest, Parquet results, report), or one shard of it.")
         {
             study, output, paths, seed, threads, data, shard, shards,
