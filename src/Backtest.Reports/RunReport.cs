@@ -171,7 +171,7 @@ public static class RunReport
             ("study", m.StudyName ?? "not recorded"),
             ("model", m.Model ?? "not recorded"),
             ("engine version", m.EngineVersion ?? "not recorded"),
-            ("commit", m.GitCommit ?? "not recorded"),
+            ("commit", m.GitCommit is null ? "not recorded" : m.GitDirty == true ? $"{m.GitCommit} with uncommitted changes" : m.GitCommit),
             ("run finished", When(m.Finished ?? m.Started)),
             ("runs", $"{NumberFormat.Integer(runs.Count)} ({NumberFormat.Integer(run.Scenarios().Count)} scenario{(run.Scenarios().Count == 1 ? string.Empty : "s")} × {NumberFormat.Integer(runs.Select(r => r.ParameterSet).Distinct().Count())} parameter sets)"),
             ("paths", pathText),

@@ -202,4 +202,79 @@ public class StudyLoaderTests
         var e = Fails(Minimal + "\nsweep:\n  grid:\n    lag: [1]\n");
         Assert.Equal("sweep.grid", e.Key);
     }
+
+    private const string LhsStudy = Minimal + """
+
+        sweep:
+          lhs:
+            samples: 40
+            seed: 7
+            ranges:
+              drift: [-0.5, 0.5]
+              lag: [1, 1000]
+              vol: [0.01, 0.21]
+        """;
+
+    [Fact]
+    public void LatinHypercubePutsOnePointInEveryStratumOfEveryRange()
+    {
+        var study = Parse(LhsStudy);
+        Assert.Equal(40, study.ParameterSets.Count);
+        Assert.Equal(["drift", "lag", "vol"], study.SweptParameters);
+
+        // Stratum k of a range [lo, hi] with 40 samples covers lo + (hi − lo + 1)·[k, k+1)/40 (in the kind's units).
+        var drift = study.ParameterSets.Select(p => (double)(p.Values.Amount("drift") - Fixed.Parse("-0.5")) / (Fixed.Parse("1") + 1)).ToList();
+        var lag = study.ParameterSets.Select(p => (p.Values.Integer("lag") - 1) / 1000.0).ToList();
+        var vol = study.ParameterSets.Select(p => (p.Values.Real("vol") - 0.01) / 0.2).ToList();
+        foreach (var unit in new[] { drift, lag, vol })
+        {
+            Assert.All(unit, t => Assert.InRange(t, 0, 1));
+            var strata = unit.Select(t => (int)Math.Floor(t * 40)).Order().ToList();
+            Assert.Equal(Enumerable.Range(0, 40), strata);
+        }
+
+        // Independent pairing: the strata of two ranges are not the identity pairing.
+        Assert.NotEqual(drift.Select(t => (int)(t * 40)), lag.Select(t => (int)(t * 40)));
+    }
+
+    [Fact]
+    public void LatinHypercubeIsFixedByItsOwnSeed()
+    {
+        string Points(string yaml) => string.Join(";", Parse(yaml).ParameterSets.Select(p => p.Values.Formatted().Select(kv => $"{kv.Key}={kv.Value}").Aggregate((a, b) => a + "," + b)));
+        Assert.Equal(Points(LhsStudy), Points(LhsStudy));
+        Assert.Equal(Points(LhsStudy), Points(LhsStudy + "\nseed: 12345\n"));
+        Assert.NotEqual(Points(LhsStudy), Points(LhsStudy.Replace("seed: 7", "seed: 8", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void LatinHypercubeCombinesWithAnAxisInAProduct()
+    {
+        var study = Parse(Minimal + """
+
+            sweep:
+              product:
+                - version: [v1, v5]
+                - lhs:
+                    samples: 5
+                    ranges:
+                      lag: [10, 20]
+            """);
+        Assert.Equal(10, study.ParameterSets.Count);
+        Assert.All(study.ParameterSets, p => Assert.InRange(p.Values.Integer("lag"), 10, 20));
+    }
+
+    [Theory]
+    [InlineData("  lhs:\n    samples: 4\n    ranges:\n      version: [v1, v5]\n", "sweep.lhs.ranges.version", "numeric parameters only")]
+    [InlineData("  lhs:\n    samples: 4\n    ranges:\n      lag: [5, 5]\n", "sweep.lhs.ranges.lag", "low end must be below")]
+    [InlineData("  lhs:\n    samples: 4\n    ranges:\n      lag: [1, 2, 3]\n", "sweep.lhs.ranges.lag", "expected [low, high]")]
+    [InlineData("  lhs:\n    samples: 4\n    ranges:\n      lag: [1, 5000]\n", "sweep.lhs.ranges.lag[1]", "")]
+    [InlineData("  lhs:\n    samples: 0\n    ranges:\n      lag: [1, 5]\n", "sweep.lhs.samples", "")]
+    [InlineData("  lhs:\n    ranges:\n      lag: [1, 5]\n", "sweep.lhs.samples", "needs samples")]
+    [InlineData("  lhs:\n    samples: 4\n    ranges:\n      lagg: [1, 5]\n", "sweep.lhs.ranges.lagg", "unknown parameter")]
+    public void AWrongLatinHypercubeNamesTheKey(string sweep, string key, string reason)
+    {
+        var e = Fails(Minimal + "\nsweep:\n" + sweep);
+        Assert.Equal(key, e.Key);
+        Assert.Contains(reason, e.Message);
+    }
 }

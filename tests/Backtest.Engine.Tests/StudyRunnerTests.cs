@@ -65,6 +65,9 @@ public sealed class StudyRunnerTests : IDisposable
         Assert.Equal("walk", manifest.GetProperty("study").GetProperty("name").GetString());
         Assert.Equal(42UL, manifest.GetProperty("seed").GetUInt64());
         Assert.Equal(4, manifest.GetProperty("runs").GetArrayLength());
+        var lastRun = manifest.GetProperty("runs")[3];
+        var stream = Backtest.Numerics.Random.RandomStream.Create(42, lastRun.GetProperty("scenario_index").GetInt32(), lastRun.GetProperty("param_set_index").GetInt32());
+        Assert.Equal($"{stream.Key0:x8}{stream.Key1:x8}", lastRun.GetProperty("philox_key").GetString());
         Assert.Equal("drift", manifest.GetProperty("swept_parameters")[0].GetString());
         Assert.Equal("-0.002", manifest.GetProperty("parameter_sets")[1].GetProperty("values").GetProperty("drift").GetString());
     }

@@ -51,22 +51,22 @@ internal static class SyntheticRun
         var runs = withRuns
             ? string.Join(",", sets.SelectMany(s => new[]
             {
-                $$$"""{"scenario":"{{{Historical}}}","param_set":"{{{s.Name}}}","paths":1,"steps":{{{HistoricalSteps}}},"random_key":"00"}""",
-                $$$"""{"scenario":"{{{MonteCarlo}}}","param_set":"{{{s.Name}}}","paths":{{{McPaths}}},"steps":{{{McSteps}}},"random_key":"ab"}""",
+                $$$"""{"scenario":"{{{Historical}}}","param_set":"{{{s.Name}}}","paths":1,"steps":{{{HistoricalSteps}}},"philox_key":"00"}""",
+                $$$"""{"scenario":"{{{MonteCarlo}}}","param_set":"{{{s.Name}}}","paths":{{{McPaths}}},"steps":{{{McSteps}}},"philox_key":"ab"}""",
             }))
             : string.Empty;
         var parameterSets = string.Join(",", sets.Select(s => $$$"""{"name":"{{{s.Name}}}","values":{"senior_weight":{{{s.SeniorWeight}}},"fee_rate":{{{s.FeeRate}}},"coverage":80000000}}"""));
         return $$$"""
             {
-              "engine": {"version": "0.1.0", "commit": "0123456789abcdef0123456789abcdef01234567"},
+              "engine": {"name": "backtest", "version": "0.1.0", "git_commit": "0123456789abcdef0123456789abcdef01234567", "git_dirty": false},
               "study": {"name": "synthetic-waterfall", "description": "A synthetic study that exercises every chart of the report.", "file": "studies/synthetic.yaml", "sha256": "5f2b", "text": "name: synthetic-waterfall\nmodel: waterfall\npaths: 1500\n", "model": "waterfall"},
               "seed": 42, "paths": {{{McPaths}}}, "threads": 2, "series_paths": 1000,
               "scenarios": [{"name": "{{{Historical}}}", "kind": "historical", "settings": {"from": "2020-01-01"}}, {"name": "{{{MonteCarlo}}}", "kind": "monte_carlo", "settings": {"claims_per_day": 0.025}}],
               "parameter_sets": [{{{parameterSets}}}],
-              "swept": ["senior_weight", "fee_rate"],
+              "swept_parameters": ["senior_weight", "fee_rate"],
               "runs": [{{{runs}}}],
               "inputs": [{"file": "data/ampl_usd_daily.csv", "sha256": "9a1c"}],
-              "timing": {"started": "2026-03-01T10:00:00Z", "finished": "2026-03-01T10:02:05Z", "wall_seconds": 125.2, "path_days_per_second": 48000000},
+              "started_utc": "2026-03-01T10:00:00Z", "finished_utc": "2026-03-01T10:02:05Z", "wall_seconds": 125.2, "path_days_per_second": 48000000,
               "machine": {"cores": "2", "os": "linux"},
               "columns": {"summary.parquet": [{"name": "run_probability", "kind": "Double", "description": "P(run)", "unit": "probability"}]}
             }

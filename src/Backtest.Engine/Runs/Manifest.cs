@@ -4,6 +4,7 @@ using System.Text.Json;
 using Backtest.Engine.Models;
 using Backtest.IO.Tables;
 using Backtest.Market.Data;
+using Backtest.Numerics.Random;
 
 namespace Backtest.Engine.Runs;
 
@@ -26,7 +27,7 @@ public static class Manifest
         for (int i = 0; i < plan.Runs.Count; i++)
         {
             json.WriteStartObject();
-            WriteRun(json, plan.Runs[i]);
+            WriteRun(json, plan.Runs[i], plan.Study.Seed);
             json.WriteNumber("wall_seconds", Math.Round(result.Timings[i].Wall.TotalSeconds, 3));
             json.WriteEndObject();
         }
@@ -136,12 +137,16 @@ public static class Manifest
     public static string StudySha256(Studies.Study study) => DataFiles.Sha256(Encoding.UTF8.GetBytes(study.SourceText));
 
     /// <summary>A run's identity and size (inside its object).</summary>
-    internal static void WriteRun(Utf8JsonWriter json, PlannedRun run)
+    internal static void WriteRun(Utf8JsonWriter json, PlannedRun run, ulong seed)
     {
         json.WriteString("scenario", run.Scenario.Name);
         json.WriteString("param_set", run.ParameterSet.Name);
         json.WriteNumber("scenario_index", run.Scenario.Index);
         json.WriteNumber("param_set_index", run.ParameterSet.Index);
+
+        // The run's Philox key, from (seed, scenario, parameter set): enough to re-draw any of its paths alone.
+        var stream = RandomStream.Create(seed, run.Scenario.Index, run.ParameterSet.Index);
+        json.WriteString("philox_key", $"{stream.Key0:x8}{stream.Key1:x8}");
         json.WriteNumber("paths", run.Simulation.Paths);
         json.WriteNumber("steps", run.Simulation.Steps);
         if (run.Simulation.StepDates is { Count: > 0 } dates)

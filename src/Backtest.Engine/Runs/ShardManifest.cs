@@ -40,7 +40,7 @@ public static class ShardManifest
         {
             var run = plan.Runs[i];
             json.WriteStartObject();
-            Manifest.WriteRun(json, run);
+            Manifest.WriteRun(json, run, plan.Study.Seed);
             json.WriteNumber("first_block", slice.FirstBlock(i));
             json.WriteNumber("blocks", slice.Blocks(i));
             json.WriteNumber("simulated_paths", run.SimulatedPaths);

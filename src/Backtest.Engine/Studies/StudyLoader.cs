@@ -160,13 +160,15 @@ public static class StudyLoader
         return (sets, sweep.Keys.ToList());
     }
 
-    /// <summary>A mapping with exactly one combinator key: product, zip or list.</summary>
+    private static readonly string[] Combinators = ["product", "zip", "list", "lhs"];
+
+    /// <summary>A mapping with exactly one combinator key: product, zip, list or lhs.</summary>
     private static Sweep ReadCombinator(YamlValues yaml, YamlNode node, string path, IModel model)
     {
-        var entries = yaml.Entries(node, path, ["product", "zip", "list"]);
+        var entries = yaml.Entries(node, path, Combinators);
         if (entries.Count != 1)
         {
-            throw yaml.Error(node, path, "expected exactly one of: product, zip, list");
+            throw yaml.Error(node, path, "expected exactly one of: product, zip, list, lhs");
         }
 
         var (kind, _, body) = entries[0];
@@ -175,6 +177,7 @@ public static class StudyLoader
         {
             "product" => ReadProduct(yaml, body, here, model),
             "zip" => ReadZip(yaml, body, here, model),
+            "lhs" => ReadLhs(yaml, body, here, model),
             _ => ReadList(yaml, body, here, model),
         };
     }
@@ -194,7 +197,7 @@ public static class StudyLoader
             foreach (var (key, keyNode, value) in yaml.Entries(group, groupPath))
             {
                 var here = $"{groupPath}.{key}";
-                factors.Add(key is "product" or "zip" or "list"
+                factors.Add(Combinators.Contains(key)
                     ? ReadCombinator(yaml, new YamlMappingNode(new KeyValuePair<YamlNode, YamlNode>(keyNode, value)), groupPath, model)
                     : new AxisSweep(key, ReadValues(yaml, value, here, FindParameter(yaml, model, key, keyNode, here))));
             }
@@ -237,6 +240,60 @@ public static class StudyLoader
         }
 
         return new ZipSweep(columns);
+    }
+
+    /// <summary>
+    /// <c>lhs:</c> with <c>samples</c> (points), <c>ranges</c> (numeric parameter → [low, high],
+    /// both inclusive and within the parameter's bounds) and an optional <c>seed</c> (default 1)
+    /// that fixes the design independently of the study's path seed.
+    /// </summary>
+    private static Sweep ReadLhs(YamlValues yaml, YamlNode body, string path, IModel model)
+    {
+        var entries = yaml.Entries(body, path, ["samples", "ranges", "seed"]).ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal);
+        if (!entries.TryGetValue("samples", out var samplesNode))
+        {
+            throw yaml.Error(body, $"{path}.samples", "a Latin hypercube needs samples: the number of points");
+        }
+
+        if (!entries.TryGetValue("ranges", out var rangesNode))
+        {
+            throw yaml.Error(body, $"{path}.ranges", "a Latin hypercube needs ranges: parameter: [low, high]");
+        }
+
+        int samples = (int)yaml.Integer(samplesNode, $"{path}.samples", 1, MaxParameterSets);
+        ulong seed = entries.TryGetValue("seed", out var seedNode) ? (ulong)yaml.Integer(seedNode, $"{path}.seed", 0) : 1UL;
+        var ranges = new List<LhsRange>();
+        foreach (var (key, keyNode, value) in yaml.Entries(rangesNode, $"{path}.ranges"))
+        {
+            var here = $"{path}.ranges.{key}";
+            var spec = FindParameter(yaml, model, key, keyNode, here);
+            if (spec.Kind is not (ParameterKind.Integer or ParameterKind.Amount or ParameterKind.Real))
+            {
+                throw yaml.Error(keyNode, here, $"a Latin hypercube samples numeric parameters only; {key} is {spec.Kind.ToString().ToLowerInvariant()} (sweep it with product, zip or list)");
+            }
+
+            var ends = yaml.Sequence(value, here);
+            if (ends.Count != 2)
+            {
+                throw yaml.Error(value, here, $"expected [low, high], got {ends.Count} values");
+            }
+
+            object low = yaml.Parameter(spec, ends[0], $"{here}[0]"), high = yaml.Parameter(spec, ends[1], $"{here}[1]");
+            bool ordered = spec.Kind == ParameterKind.Real ? (double)low < (double)high : (long)low < (long)high;
+            if (!ordered)
+            {
+                throw yaml.Error(value, here, "the range's low end must be below its high end");
+            }
+
+            ranges.Add(new LhsRange(key, spec.Kind, low, high));
+        }
+
+        if (ranges.Count == 0)
+        {
+            throw yaml.Error(rangesNode, $"{path}.ranges", "a Latin hypercube needs at least one range");
+        }
+
+        return new LhsSweep(ranges, samples, seed);
     }
 
     private static Sweep ReadList(YamlValues yaml, YamlNode body, string path, IModel model)

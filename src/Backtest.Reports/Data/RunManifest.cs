@@ -10,7 +10,7 @@ public sealed record ManifestScenario(string Name, string? Kind, IReadOnlyDictio
 public sealed record ManifestParameterSet(string Name, IReadOnlyDictionary<string, string> Values);
 
 /// <summary>One run (scenario × parameter set): how many paths and steps it simulated.</summary>
-public sealed record ManifestRun(string Scenario, string ParameterSet, long? Paths, int? Steps, string? RandomKey);
+public sealed record ManifestRun(string Scenario, string ParameterSet, long? Paths, int? Steps, string? PhiloxKey);
 
 /// <summary>An input data file and its SHA-256.</summary>
 public sealed record ManifestInput(string File, string? Sha256);
@@ -28,6 +28,9 @@ public sealed record RunManifest
     public string? EngineVersion { get; init; }
 
     public string? GitCommit { get; init; }
+
+    /// <summary>Whether the engine was built from a working tree with uncommitted changes.</summary>
+    public bool? GitDirty { get; init; }
 
     public string? StudyName { get; init; }
 
@@ -101,11 +104,11 @@ public sealed record RunManifest
             var reader = new Reader(file);
             var engine = reader.Object(root, "engine");
             var study = reader.Object(root, "study");
-            var timing = reader.Object(root, "timing");
             return new RunManifest
             {
                 EngineVersion = reader.String(engine, "version", "engine.version"),
-                GitCommit = reader.String(engine, "commit", "engine.commit"),
+                GitCommit = reader.String(engine, "git_commit", "engine.git_commit"),
+                GitDirty = reader.Boolean(engine, "git_dirty", "engine.git_dirty"),
                 StudyName = reader.String(study, "name", "study.name"),
                 StudyDescription = reader.String(study, "description", "study.description"),
                 StudyFile = reader.String(study, "file", "study.file"),
@@ -123,20 +126,20 @@ public sealed record RunManifest
                 ParameterSets = reader.Array(root, "parameter_sets", (e, key) => new ManifestParameterSet(
                     reader.String(e, "name", $"{key}.name") ?? throw new InputException("a parameter set needs a name", file: file, key: key),
                     reader.Map(e, "values", $"{key}.values"))),
-                SweptParameters = reader.Array(root, "swept", (e, key) => e.ValueKind == JsonValueKind.String ? e.GetString()! : throw new InputException("expected a parameter name", file: file, key: key)),
+                SweptParameters = reader.Array(root, "swept_parameters", (e, key) => e.ValueKind == JsonValueKind.String ? e.GetString()! : throw new InputException("expected a parameter name", file: file, key: key)),
                 Runs = reader.Array(root, "runs", (e, key) => new ManifestRun(
                     reader.String(e, "scenario", $"{key}.scenario") ?? throw new InputException("a run needs its scenario", file: file, key: key),
                     reader.String(e, "param_set", $"{key}.param_set") ?? throw new InputException("a run needs its param_set", file: file, key: key),
                     reader.Int64(e, "paths", $"{key}.paths"),
                     (int?)reader.Int64(e, "steps", $"{key}.steps"),
-                    reader.String(e, "random_key", $"{key}.random_key"))),
+                    reader.String(e, "philox_key", $"{key}.philox_key"))),
                 Inputs = reader.Array(root, "inputs", (e, key) => new ManifestInput(
                     reader.String(e, "file", $"{key}.file") ?? throw new InputException("an input needs its file", file: file, key: key),
                     reader.String(e, "sha256", $"{key}.sha256"))),
-                Started = reader.Time(timing, "started", "timing.started"),
-                Finished = reader.Time(timing, "finished", "timing.finished"),
-                WallSeconds = reader.Double(timing, "wall_seconds", "timing.wall_seconds"),
-                PathDaysPerSecond = reader.Double(timing, "path_days_per_second", "timing.path_days_per_second"),
+                Started = reader.Time(root, "started_utc", "started_utc"),
+                Finished = reader.Time(root, "finished_utc", "finished_utc"),
+                WallSeconds = reader.Double(root, "wall_seconds", "wall_seconds"),
+                PathDaysPerSecond = reader.Double(root, "path_days_per_second", "path_days_per_second"),
                 Machine = reader.Map(root, "machine", "machine"),
                 Columns = reader.Columns(root),
             };
@@ -160,6 +163,14 @@ public sealed record RunManifest
 
         public double? Double(JsonElement? parent, string name, string key) =>
             Get(parent, name, key) is { } e ? e.ValueKind == JsonValueKind.Number ? e.GetDouble() : throw Wrong(key, "a number", e) : null;
+
+        public bool? Boolean(JsonElement? parent, string name, string key) =>
+            Get(parent, name, key) is { } e ? e.ValueKind switch
+            {
+                JsonValueKind.True => true,
+                JsonValueKind.False => false,
+                _ => throw Wrong(key, "true or false", e),
+            } : null;
 
         public DateTimeOffset? Time(JsonElement? parent, string name, string key) =>
             String(parent, name, key) is { } s

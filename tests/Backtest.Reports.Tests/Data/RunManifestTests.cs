@@ -56,6 +56,6 @@ public sealed class RunManifestTests
         var json = Assert.Throws<InputException>(() => RunManifest.Parse("{\n\"seed\": 1,\n}"));
         Assert.Equal(3, json.Line);
         Assert.Throws<InputException>(() => RunManifest.Parse("[]"));
-        Assert.Throws<InputException>(() => RunManifest.Parse("""{"timing": {"started": "yesterday"}}"""));
+        Assert.Throws<InputException>(() => RunManifest.Parse("""{"started_utc": "yesterday"}"""));
     }
 }
