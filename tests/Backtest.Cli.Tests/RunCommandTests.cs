@@ -67,4 +67,40 @@ public sealed class RunCommandTests : IDisposable
         Assert.DoesNotContain("p_wiped_se", header);
         Assert.Contains("summary.md", stdout);
     }
+
+    [Fact]
+    public void APublishedReportChecksAgainstARunOfTheSameStudyAndFailsNamingADifference()
+    {
+        string study = SmallStudy(), published = Path.Combine(dir, "published");
+        string first = Path.Combine(dir, "first"), again = Path.Combine(dir, "again"), reseeded = Path.Combine(dir, "reseeded");
+        Assert.Equal(BacktestCli.Ok, CliContractTests.Invoke("run", study, "--out", first, "--threads", "1").Code);
+        var (code, _, error) = CliContractTests.Invoke("publish", first, "--to", published);
+        Assert.True(code == BacktestCli.Ok, error);
+        Assert.True(File.Exists(Path.Combine(published, "index.html")));
+        Assert.True(File.Exists(Path.Combine(published, "summary.md")));
+        Assert.True(File.Exists(Path.Combine(published, "summary.parquet")));
+        Assert.NotEmpty(Directory.GetFiles(published, "*.svg"));
+
+        // The same study on another thread count: every statistic equal, times aside.
+        Assert.Equal(BacktestCli.Ok, CliContractTests.Invoke("run", study, "--out", again, "--threads", "2").Code);
+        var current = CliContractTests.Invoke("publish", again, "--to", published, "--check");
+        Assert.True(current.Code == BacktestCli.Ok, current.Err);
+        Assert.Contains("is current", current.Out);
+
+        Assert.Equal(BacktestCli.Ok, CliContractTests.Invoke("run", study, "--out", reseeded, "--seed", "6").Code);
+        var stale = CliContractTests.Invoke("publish", reseeded, "--to", published, "--check");
+        Assert.Equal(BacktestCli.Failed, stale.Code);
+        Assert.Contains("out of date", stale.Err);
+        Assert.Contains("manifest seed: published 5, now 6", stale.Err);
+        Assert.Contains("summary monte_carlo/ps000", stale.Err);
+    }
+
+    [Fact]
+    public void PublishRefusesAnIncompleteRunFolder()
+    {
+        var (code, _, error) = CliContractTests.Invoke("publish", dir, "--to", Path.Combine(dir, "published"));
+        Assert.Equal(BacktestCli.BadInput, code);
+        Assert.Contains("summary.parquet is missing", error);
+        Assert.False(Directory.Exists(Path.Combine(dir, "published")));
+    }
 }

@@ -52,13 +52,15 @@ public static class RunMetrics
         ColumnSpec.Double("p_run_hi", "upper end of the 95% interval of p_run", "probability"),
         ColumnSpec.Double("variance_reduction", "variance of plain Monte Carlo's p_run estimate ÷ this estimate's variance (1 for plain Monte Carlo)", "ratio"),
         ColumnSpec.Double("run_by_redemptions_share", "share of runs triggered by redemptions rather than by the price", "fraction"),
-        ColumnSpec.Double("time_to_run_p50", "median steps from the shock (or step 0) to the run event, over paths with a run", "steps"),
+        ColumnSpec.Double("time_to_run_p50", "median steps from the scenario's first shock (step 0 on paths without one) to the run event, over paths whose run came at or after it", "steps"),
         ColumnSpec.Double("time_to_run_p05", "5% quantile of the time to run", "steps"),
         ColumnSpec.Double("time_to_run_p95", "95% quantile of the time to run", "steps"),
+        ColumnSpec.Double("pre_shock_run_share", "share of runs that came before the path's first shock (not in the time to run; NaN with no runs)", "fraction"),
         ColumnSpec.Double("p_impaired", $"probability that the (senior) claim lost value within {steps} steps", "probability"),
         ColumnSpec.Double("p_impaired_lo", "lower end of the 95% interval of p_impaired", "probability"),
         ColumnSpec.Double("p_impaired_hi", "upper end of the 95% interval of p_impaired", "probability"),
-        ColumnSpec.Double("time_to_impairment_p50", "median steps from the shock (or step 0) to impairment, over impaired paths", "steps"),
+        ColumnSpec.Double("time_to_impairment_p50", "median steps from the scenario's first shock (step 0 on paths without one) to impairment, over paths impaired at or after it", "steps"),
+        ColumnSpec.Double("pre_shock_impairment_share", "share of impaired paths impaired before their first shock (not in the time to impairment; NaN with none impaired)", "fraction"),
         ColumnSpec.Double("time_to_recovery_p50", "median steps from the run or impairment to recovery, over recovered paths", "steps"),
         ColumnSpec.Double("break_the_buck_frequency", "mean share of path-time with price < break_the_buck × NAV (or peg)", "fraction"),
         ColumnSpec.Double("break_the_buck_frequency_lo", "lower end of its 95% interval", "fraction"),
@@ -110,17 +112,20 @@ public static class RunMetrics
         table.Double(col++)[0] = vrf;
         var runs = Enumerable.Range(0, n).Where(i => run[i]).ToArray();
         table.Double(col++)[0] = runs.Length == 0 ? double.NaN : (double)runs.Count(i => paths.Boolean("run_by_redemptions")[i]) / runs.Length;
-        var timeToRun = runs.Select(i => (double)(runStep[i] - Math.Max(0, shockStep[i]))).ToArray();
+        var (timeToRun, preShockRuns) = SinceShock(runs, runStep, shockStep);
         table.Double(col++)[0] = Quantile(timeToRun, 0.5, weighted);
         table.Double(col++)[0] = Quantile(timeToRun, 0.05, weighted);
         table.Double(col++)[0] = Quantile(timeToRun, 0.95, weighted);
+        table.Double(col++)[0] = preShockRuns;
 
         var impaired = impairedStep.Select(s => s >= 0).ToArray();
         var (pImp, pImpLo, pImpHi, _) = Probability(impaired, weights, weighted);
         table.Double(col++)[0] = pImp;
         table.Double(col++)[0] = pImpLo;
         table.Double(col++)[0] = pImpHi;
-        table.Double(col++)[0] = Quantile(Enumerable.Range(0, n).Where(i => impaired[i]).Select(i => (double)(impairedStep[i] - Math.Max(0, shockStep[i]))).ToArray(), 0.5, weighted);
+        var (timeToImpairment, preShockImpairments) = SinceShock(Enumerable.Range(0, n).Where(i => impaired[i]).ToArray(), impairedStep, shockStep);
+        table.Double(col++)[0] = Quantile(timeToImpairment, 0.5, weighted);
+        table.Double(col++)[0] = preShockImpairments;
         table.Double(col++)[0] = Quantile(Enumerable.Range(0, n).Where(i => recoveredStep[i] >= 0)
             .Select(i => (double)(recoveredStep[i] - StartOfTrouble(runStep[i], impairedStep[i]))).ToArray(), 0.5, weighted);
 
@@ -191,6 +196,17 @@ public static class RunMetrics
         }
 
         return joined;
+    }
+
+    /// <summary>
+    /// Steps from each path's first shock (step 0 when it has none) to its event, for the events
+    /// at or after the shock, and the share of events that came before it: a time "from the
+    /// shock" is not defined for them, and a negative one would mix them into the distribution.
+    /// </summary>
+    private static (double[] Times, double PreShockShare) SinceShock(int[] rows, int[] eventStep, int[] shockStep)
+    {
+        var times = rows.Where(i => eventStep[i] >= Math.Max(0, shockStep[i])).Select(i => (double)(eventStep[i] - Math.Max(0, shockStep[i]))).ToArray();
+        return (times, rows.Length == 0 ? double.NaN : (double)(rows.Length - times.Length) / rows.Length);
     }
 
     private static int StartOfTrouble(int runStep, int impairedStep) =>

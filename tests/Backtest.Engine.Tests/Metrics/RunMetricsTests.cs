@@ -187,7 +187,35 @@ public class RunMetricsTests
         Assert.Equal(1, summary.Double("variance_reduction")[0]);
         // Runs trigger at step 6 (15 + 15 = 30 of 100 in the window), 4 steps after the shock at 2.
         Assert.Equal(4, summary.Double("time_to_run_p50")[0]);
+        Assert.Equal(0, summary.Double("pre_shock_run_share")[0]);
         Assert.Equal(200, summary.Int64("paths")[0]);
+    }
+
+    [Fact]
+    public void RunsAndImpairmentsBeforeTheShockAreCountedApartAndNoTimeFromTheShockIsNegative()
+    {
+        // Shock at step 50 on every path; runs at 10 (before), 55 and 60; impairments at 20 (before) and 70.
+        int[] runSteps = [10, 55, 60, -1];
+        int[] impairedSteps = [20, 70, -1, -1];
+        var paths = new ColumnTable(RunMetrics.PathColumns, runSteps.Length);
+        for (int i = 0; i < runSteps.Length; i++)
+        {
+            paths.Boolean("run")[i] = runSteps[i] >= 0;
+            paths.Int32("run_step")[i] = runSteps[i];
+            paths.Int32("shock_step")[i] = 50;
+            paths.Int32("impaired_step")[i] = impairedSteps[i];
+            paths.Int32("recovered_step")[i] = -1;
+            paths.Double("weight")[i] = 1;
+            paths.Double("first_mover_advantage")[i] = double.NaN;
+        }
+
+        var summary = RunMetrics.Summarize(paths, Conditions, 100);
+        Assert.Equal(0.75, summary.Double("p_run")[0], 12);
+        Assert.Equal(7.5, summary.Double("time_to_run_p50")[0], 12);
+        Assert.Equal(5.25, summary.Double("time_to_run_p05")[0], 12);
+        Assert.Equal(1.0 / 3, summary.Double("pre_shock_run_share")[0], 12);
+        Assert.Equal(20, summary.Double("time_to_impairment_p50")[0], 12);
+        Assert.Equal(0.5, summary.Double("pre_shock_impairment_share")[0], 12);
     }
 
     [Fact]

@@ -185,10 +185,9 @@ public sealed class SpotPath
 
     private void ActSpot(int t, double dr)
     {
-        double nav = World.NavUsd;
-        double price = World.PoolPriceUsd;
+        // The discount that makes redeeming beat selling is to what the contracts pay, fee included.
         var signals = new Signals(
-            NavDiscount: 1 - (price / nav),
+            NavDiscount: 1 - (World.PoolPriceUsd / World.ExitValueUsd()),
             LossAbsorbed: Math.Max(0, 1 - (spotNav[t] / World.InitialNavAmpl)),
             DeviationRatio: dr,
             Yield: Yield(spotNav, t),
@@ -349,7 +348,9 @@ public sealed class SpotPath
         long liquid = Fixed.Add(Fixed.Add(World.Ampl.BalanceOf(World.Perp.Account), World.Ampl.BalanceOf(World.Vault.Account)), World.UsdcInAmpl(World.Usdc.BalanceOf(World.Pool.Account)));
         double held = Fixed.ToDouble(spotHeld);
         double stressed = settings.Conditions.CriticalFraction * held * spotNav[t];
-        SpotObserver.EndStep(t, new StepState(held, poolUsd, navUsd, spotNav[t] * Fixed.ToDouble(World.AmplTarget), Fixed.ToDouble(liquid), stressed, double.NaN));
+        // NAV for the break-the-buck test is what a redemption pays (StepState's definition): the
+        // exit fee's band below fair NAV is the design's no-arbitrage range, not a broken buck.
+        SpotObserver.EndStep(t, new StepState(held, poolUsd, World.ExitValueUsd(), spotNav[t] * Fixed.ToDouble(World.AmplTarget), Fixed.ToDouble(liquid), stressed, double.NaN));
         double notesHeld = NoteUnits(World.Vault.Notes.BalanceOf(World.NoteHolders));
         NoteObserver.EndStep(t, new StepState(notesHeld, double.NaN, noteNav[t] / RolloverVault.InitialRate, double.NaN, Fixed.ToDouble(World.Ampl.BalanceOf(World.Vault.Account)), settings.Conditions.CriticalFraction * notesHeld * noteNav[t] / RolloverVault.InitialRate, double.NaN));
     }

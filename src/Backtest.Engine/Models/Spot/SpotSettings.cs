@@ -105,7 +105,7 @@ public sealed record SpotSettings(
         ParameterSpec.Integer("lp_rebalance_days", 1, "days between the AMPL-USDC vault's rebalances (the seed's 'every x seconds')", min: 1, max: 365, unit: "days"),
         ParameterSpec.Amount("lp_under_subscribed_pull", "0.1", "share of the AMPL-USDC vault's liquidity pulled per rebalance while DR is below the equilibrium band", min: "0.000001", max: "1", unit: "fraction"),
         ParameterSpec.Boolean("arbitrage", true, "arbitrageurs trade the pool price back toward SPOT's NAV through the vault swaps (v3+) or the perp's mint and redemption"),
-        ParameterSpec.Real("arbitrage_threshold", 0.005, "smallest relative gap between pool price and NAV an arbitrageur acts on", min: 0, max: 1, unit: "fraction"),
+        ParameterSpec.Real("arbitrage_threshold", 0.005, "smallest relative gap by which the pool price may pass the contracts' exit value (below) or entry cost (above) before an arbitrageur acts", min: 0, max: 1, unit: "fraction"),
         ParameterSpec.Choice("spot_exit_route", "best", "how SPOT holders leave: best (of pool sale, vault swap, perp redemption), redeem (always the perp's redemption) or pool (always a pool sale)", "best", "redeem", "pool"),
     ];
 

@@ -135,6 +135,40 @@ public sealed class SpotWorld
     /// <summary>SPOT's NAV in USD at AMPL's market price.</summary>
     public double NavUsd => NavAmpl * Fixed.ToDouble(AmplPrice);
 
+    /// <summary>
+    /// What one SPOT is worth leaving through the contracts now, in USD at AMPL's market price:
+    /// the better of the perp's redemption (basket valued as in <see cref="BasketValue"/>) and,
+    /// from v3, the vault's SPOT→AMPL swap, each after the fee the fee policy charges at the
+    /// current DR. While the system is over-subscribed the v5 DR-raising fee makes this less than
+    /// <see cref="NavUsd"/>, and no arbitrage can close a pool discount inside that fee. NaN when
+    /// every contract route refuses (a fee of 100% or more reverts, spec §4.1): then the pool is
+    /// the only exit and there is no contract value to be at a discount to. A quote: no state changes.
+    /// </summary>
+    public double ExitValueUsd()
+    {
+        long unit = Math.Min(Fixed.One, Perp.Token.BalanceOf(SpotHolders));
+        long redeem = unit <= 0 ? -1 : TryQuote(() => BasketValue(Perp.ComputeRedemptionAmts(SpotHolders, unit)));
+        long swap = unit <= 0 || Generation == SpotGeneration.V2 ? -1 : TryQuote(() => Vault.ComputePerpToUnderlyingSwapAmt(unit).UnderlyingAmtOut);
+        long best = Math.Max(redeem, swap);
+        return best <= 0 ? double.NaN : (double)best / unit * Fixed.ToDouble(AmplPrice);
+    }
+
+    /// <summary>
+    /// What one SPOT costs minted through the vault's AMPL→SPOT swap now (v3+), in USD at AMPL's
+    /// market price, after the fee the fee policy charges at the current DR; v2 (no vault swap)
+    /// and a refused swap give NaN (no contract entry to compare with). A quote: no state changes.
+    /// </summary>
+    public double EntryCostUsd()
+    {
+        if (Generation == SpotGeneration.V2)
+        {
+            return double.NaN;
+        }
+
+        long spot = TryQuote(() => Vault.ComputeUnderlyingToPerpSwapAmt(Fixed.One).PerpAmtOut);
+        return spot <= 0 ? double.NaN : Fixed.ToDouble(AmplPrice) / Fixed.ToDouble(spot);
+    }
+
     /// <summary>The deviation ratio: the generation's own (v5 system ratio, v3/v4 subscription ratio), v2 the v5 definition with target_system_ratio.</summary>
     public double DeviationRatio()
     {
@@ -338,23 +372,28 @@ public sealed class SpotWorld
     }
 
     /// <summary>
-    /// One arbitrage: when the pool price leaves NAV by more than the threshold, trade through
-    /// the pool and the contracts until the pool price is back at the threshold (sized by
+    /// One arbitrage: when the pool price is more than the threshold above the contracts' entry
+    /// cost (<see cref="EntryCostUsd"/>) or below their exit value (<see cref="ExitValueUsd"/>),
+    /// trade through the pool and the contracts until the pool price is back at half the threshold (sized by
     /// bisection on pool quotes), only if the previewed trade is profitable at the day's AMPL and
     /// USDC prices. Returns the AMPL value of fees the SPOT contracts charged (0 if nothing traded).
     /// </summary>
     public long Arbitrage(double threshold)
     {
-        double nav = NavUsd;
+        // The round trips pay what the contracts charge at the current DR, so the pool is pulled
+        // to the contracts' exit value from below and their entry cost from above, not to fair
+        // NAV: inside that band (the fee band) no trade pays.
         double price = PoolPriceUsd;
-        if (double.IsNaN(nav) || nav <= 0 || Math.Abs((price / nav) - 1) <= threshold)
-        {
-            return 0;
-        }
-
+        double exit = ExitValueUsd();
+        double entry = EntryCostUsd();
         try
         {
-            return price > nav ? SellSpotIntoPool(nav * (1 + (threshold / 2))) : BuySpotFromPool(nav * (1 - (threshold / 2)));
+            if (price > entry * (1 + threshold))
+            {
+                return SellSpotIntoPool(entry * (1 + (threshold / 2)));
+            }
+
+            return price < exit * (1 - threshold) ? BuySpotFromPool(exit * (1 - (threshold / 2))) : 0;
         }
         catch (ProtocolException)
         {
