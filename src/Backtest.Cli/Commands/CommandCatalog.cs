@@ -14,6 +14,7 @@ internal static class CommandCatalog
         yield return ConformanceCommand.Create(stdout);
         yield return DataCommand.Create(stdout);
         yield return InspectCommand.Create(stdout);
+        yield return ScenariosCommand.Create(stdout);
         yield return PublishCommand.Create(stdout, stderr);
         yield return NotebookCommand.Create(stdout, stderr);
     }

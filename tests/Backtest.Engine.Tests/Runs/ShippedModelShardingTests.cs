@@ -15,7 +15,7 @@ public sealed class ShippedModelShardingTests : IDisposable
 {
     /// <summary>
     /// A small study per shipped model, with every scenario kind it has and a sweep, so its runs
-    /// are several blocks (one each: all have fewer than 1,024 paths) dealt over 3 shards.
+    /// are several blocks dealt over 3 shards.
     /// </summary>
     private static readonly Dictionary<string, string> Studies = new(StringComparer.Ordinal)
     {
@@ -37,9 +37,9 @@ public sealed class ShippedModelShardingTests : IDisposable
                 premium_rate: [0.10, 0.15]
             """,
 
-        // 6 runs of one block each (history: one path; stress and de-peg: 3 paths, 2 recorded),
-        // shard I of 3 taking runs I and I + 3. The stress scenario is importance sampled, so its
-        // summary weighs paths by their likelihood ratios.
+        // 10 runs of one block each (history: one path; the Monte Carlo kinds: 3 paths, 2 recorded),
+        // shard I of 3 taking runs I, I + 3, .... The stress scenario is importance sampled, so its
+        // summary weighs paths by their likelihood ratios; the bootstrap one has a USDC de-peg.
         ["spot"] = """
             name: spot-sharded
             model: spot
@@ -49,15 +49,21 @@ public sealed class ShippedModelShardingTests : IDisposable
             scenarios:
               - name: history
                 kind: history
-                end: 2019-08-06
+                end: 2019-07-22
               - name: stress
                 kind: stress
-                horizon_days: 40
+                horizon_days: 25
                 tilt: 0.5
-              - name: usdc_depeg
-                kind: stress
-                horizon_days: 40
+              - name: bootstrap_depeg
+                kind: bootstrap
+                horizon_days: 25
                 depeg_day: 5
+              - name: jump_diffusion
+                kind: jump_diffusion
+                horizon_days: 25
+              - name: regime
+                kind: regime
+                horizon_days: 25
             parameters:
               spot_version: v5
               protocol_share: 0
@@ -77,7 +83,15 @@ public sealed class ShippedModelShardingTests : IDisposable
     public static TheoryData<string> Models() => [.. ModelCatalog.Default.Names];
 
     [Fact]
-    public void EveryShippedModelHasAStudyHere() => Assert.Equal(ModelCatalog.Default.Names, Studies.Keys.Order(StringComparer.Ordinal));
+    public void EveryShippedModelHasAStudyHereWithEachOfItsScenarioKinds()
+    {
+        Assert.Equal(ModelCatalog.Default.Names, Studies.Keys.Order(StringComparer.Ordinal));
+        foreach (var (name, yaml) in Studies)
+        {
+            var study = StudyLoader.Parse(yaml, $"{name}.yaml", ModelCatalog.Default);
+            Assert.Equal(study.Model.ScenarioKinds.Select(k => k.Name).Order(StringComparer.Ordinal), study.Scenarios.Select(s => s.Kind.Name).Distinct().Order(StringComparer.Ordinal));
+        }
+    }
 
     [Theory]
     [MemberData(nameof(Models))]

@@ -1,4 +1,5 @@
 using Backtest.Engine.Agents;
+using Backtest.Engine.Studies;
 using Backtest.Market;
 using Backtest.Market.Data;
 using Backtest.Numerics;
@@ -77,6 +78,55 @@ public static class SpotHistory
     internal static long Amount(decimal value) => Fixed.FromDecimal(decimal.Round(value, Fixed.Decimals, MidpointRounding.AwayFromZero));
 }
 
+/// <summary>The settings every Monte Carlo kind of the spot model shares: horizon, nominal dates, start, target path and supply.</summary>
+/// <param name="Horizon">Days per path.</param>
+/// <param name="NominalStart">The date of day 0 (the policy era and the bond calendar follow it).</param>
+/// <param name="StartDeviation">ln(AMPL price / target) on day 0.</param>
+/// <param name="StartTarget">AMPL's target on day 0 (USD, 9 decimals).</param>
+/// <param name="Inflation">Yearly growth of the target.</param>
+/// <param name="InitialSupply">AMPL supply on day 0 (9 decimals).</param>
+public sealed record SpotPathSettings(int Horizon, DateOnly NominalStart, double StartDeviation, long StartTarget, double Inflation, long InitialSupply);
+
+/// <summary>The scenario parameters of <see cref="SpotPathSettings"/>, shared by every Monte Carlo kind.</summary>
+public static class SpotScenarioParameters
+{
+    /// <summary>
+    /// The path parameters around a kind's own (<paramref name="own"/>, listed between the start and
+    /// the target), the target growing at <paramref name="inflation"/> a year by default. The order
+    /// is the order of the run manifest's settings.
+    /// </summary>
+    public static IReadOnlyList<ParameterSpec> Path(double inflation, IReadOnlyList<ParameterSpec> own) =>
+    [
+        ParameterSpec.Integer("horizon_days", 365, "days per path", min: 2, max: 3_650, unit: "days"),
+        ParameterSpec.Date("start_date", new DateOnly(2026, 1, 7), "nominal date of day 0 (sets the AMPL policy era and the bond calendar)"),
+        ParameterSpec.Real("start_deviation", 0, "ln(AMPL price / target) on day 0", min: -5, max: 5),
+        .. own,
+        ParameterSpec.Amount("start_target", "0", "AMPL target on day 0 in USD (0: the latest target the bundled PCEPI file gives)", min: "0", max: "100", unit: "USD"),
+        ParameterSpec.Real("inflation", inflation, "yearly growth of the target", min: -0.5, max: 1, unit: "per year"),
+        ParameterSpec.Amount("ampl_supply", "50000000", "AMPL supply on day 0", min: "1000000", max: "1000000000", unit: "AMPL"),
+    ];
+
+    /// <summary>The values of <see cref="Path"/>'s parameters; a start target of 0 becomes the latest target of the bundled PCEPI file.</summary>
+    public static SpotPathSettings Read(ParameterValues scenario, DataAccess data)
+    {
+        long target = scenario.Amount("start_target");
+        if (target == 0)
+        {
+            var pcepi = HistoricalData.LoadPcepi(data.File(BundledData.UsPcepiMonthly.FileName));
+            var lastDay = pcepi.Axis.MonthOf(pcepi.Length - 1).AddMonths(AmplTargetRate.PublicationLagMonths);
+            target = AmplTargetRate.Daily(pcepi, new DailyAxis(lastDay, 1))[0] ?? throw new InputException("no target from the PCEPI file", key: "start_target");
+        }
+
+        return new SpotPathSettings(
+            (int)scenario.Integer("horizon_days"),
+            scenario.Date("start_date"),
+            scenario.Real("start_deviation"),
+            target,
+            scenario.Real("inflation"),
+            scenario.Amount("ampl_supply"));
+    }
+}
+
 /// <summary>
 /// The settings of the <c>stress</c> scenario: AMPL's log deviation from target
 /// x = ln(price/target) follows x(t+1) = (1 − κ)·x(t) + σ·Z(t) − J(t), with Z standard normal,
@@ -106,7 +156,7 @@ public sealed record StressSettings(
 /// all below <see cref="HolderPopulation.FirstDraw"/>. Values go through
 /// <see cref="DeterministicMath"/> and turn into amounts with <see cref="Fixed.FromDouble"/>.
 /// </summary>
-public sealed class StressMarket(StressSettings settings, RandomStream stream, long[]? depeg)
+public sealed class StressMarket(StressSettings settings, RandomStream stream, long[]? depeg) : ISpotMarket
 {
     /// <summary>Daily USDC prices of the March 2023 de-peg: the lowest 15-minute close of each UTC day 2023-03-10..2023-03-15 (bundled file).</summary>
     public static long[] LoadDepeg(DataAccess data)
