@@ -20,7 +20,7 @@ internal abstract class ProgressDisplay : IRunProgress
     protected ProgressDisplay(TextWriter output) => Out = output;
 
     public static ProgressDisplay For(TextWriter output) =>
-        ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive
+        ConsoleTable.IsTerminal(output)
             ? new LiveBars(output)
             : new PlainLines(output);
 

@@ -12,13 +12,8 @@ namespace Backtest.Cli;
 /// </summary>
 internal static class RunTable
 {
-    /// <summary>Summary columns shown in the terminal, in this order, when the model writes them.</summary>
-    private static readonly string[] Headline =
-    [
-        "paths", "p_run", "time_to_run_p50", "p_impaired", "first_mover_advantage", "max_queue_share_p95",
-        "insolvency_loss_mean", "run_loss_mean", "dr_min_p05", "p_note_run",
-        "p_wiped", "mean_loss", "var99_loss", "es99_loss", "p_shortfall",
-    ];
+    /// <summary>Summary columns shown in the terminal, in this order, when the model writes them (the report's headline).</summary>
+    private static readonly string[] Headline = ["paths", .. Backtest.Reports.HeadlineMetrics.Names];
 
     public static void Print(TextWriter output, RunResult result)
     {

@@ -13,8 +13,8 @@ public sealed record WrittenReport(string Directory, string Html, string Markdow
 /// <summary>
 /// The report of a run: built from a run's manifest and tables, written to
 /// <c>DIR/report/</c> as <c>index.html</c>, <c>summary.md</c> and one <c>.svg</c> per chart.
-/// Output depends only on the run's data (no clock, no culture), so the same run gives the same
-/// bytes.
+/// Output depends only on the run's data and the options, including the earlier runs the caller
+/// looked up (no clock, no culture), so the same run and history give the same bytes.
 /// </summary>
 public static class RunReport
 {
@@ -50,9 +50,8 @@ public static class RunReport
         }
 
         document.Sections.Add(overview);
-        document.Sections.Add(new ReportSection("run-table", "Run table")
-            .Add(new Paragraph("One table per scenario, one row per summary row. Each number is a point estimate followed by its interval in brackets where the model reports one; the table title gives the paths and horizon shared by its rows, and the footnotes give each column's definition, statistic, loss class and interval method."))
-            .AddRange(context.View.Tables().Select(t => new TableBlock(t))));
+        document.Sections.Add(RunTables(context.View));
+        document.Columns.AddRange(context.View.Metrics.Select(m => m.Descriptor));
 
         var recommendations = RecommendationBuilder.Build(context);
         if (recommendations.Count > 0)
@@ -71,6 +70,11 @@ public static class RunReport
                 section.Blocks.AddRange(blocks);
                 document.Sections.Add(section);
             }
+        }
+
+        if (options.History is { } history)
+        {
+            document.Sections.Add(History(manifest, history));
         }
 
         document.Sections.Add(Provenance(manifest));
@@ -157,6 +161,40 @@ public static class RunReport
         ("n/a", "No value: the metric is undefined for that row (e.g. a mean over no paths) or the cell was not simulated."),
     ];
 
+    /// <summary>
+    /// The parameter sets once, then per scenario a headline table and, when the summary has more
+    /// metrics than the headline, the full table folded under it.
+    /// </summary>
+    private static ReportSection RunTables(SummaryView view)
+    {
+        var section = new ReportSection("run-table", "Run table");
+        var headline = view.Headline();
+        bool split = headline.Count < view.Metrics.Count;
+        var parameterSets = view.SweptValuesPerSet() ? view.ParameterSetTable() : null;
+        section.Add(new Paragraph(
+            "One table per scenario, one row per summary row. Each number is a point estimate followed by its interval in brackets, or ± its standard error, where the model reports one. "
+            + "A table's title gives the paths and horizon shared by its rows; a column's name links to its definition, statistic, loss class and interval method under Definitions."
+            + (parameterSets is null ? string.Empty : " The swept parameters' values are listed once, by parameter set.")
+            + (split ? $" The headline tables show the {headline.Count} of {view.Metrics.Count} metrics that say whether a design runs, how fast, and who loses; each scenario's full table follows its headline table, folded." : string.Empty)));
+        if (parameterSets is not null)
+        {
+            section.Add(new TableBlock(parameterSets));
+        }
+
+        foreach (var scenario in view.Run.Scenarios())
+        {
+            section.Add(new TableBlock(view.Table(scenario, split ? $"Scenario {scenario}, headline metrics" : $"Scenario {scenario}", headline, withSwept: parameterSets is null)));
+            if (split)
+            {
+                section.Add(new TableBlock(
+                    view.Table(scenario, $"Scenario {scenario}, all {view.Metrics.Count} metrics", view.Metrics, withSwept: parameterSets is null),
+                    Collapsed: $"All {view.Metrics.Count} metrics of scenario {scenario}"));
+            }
+        }
+
+        return section;
+    }
+
     private static IReadOnlyList<(string, string)> Facts(RunData run, SummaryView view)
     {
         var m = run.Manifest;
@@ -205,6 +243,33 @@ public static class RunReport
         {
             yield return new Note("The manifest lists no runs, so path counts and horizons come from the tables themselves where they can.");
         }
+    }
+
+    /// <summary>Earlier runs of the study, newest first, linked to their reports where their folders still hold them.</summary>
+    private static ReportSection History(RunManifest m, RunHistory history)
+    {
+        var section = new ReportSection("history", "Earlier runs");
+        string study = m.StudyName ?? "this study";
+        if (history.Runs.Count == 0)
+        {
+            return section.Add(new Paragraph($"The run catalogue {history.Catalog} holds no earlier run of {study}."));
+        }
+
+        string headline = history.Headline is null
+            ? string.Empty
+            : $" Then each run's {history.Headline}" + (history.CurrentHeadline is { } now ? $" (this run: {NumberFormat.Significant(now, ValueFormat.Number, 4)})." : ".");
+        section.Add(new Paragraph($"The {history.Runs.Count} latest earlier runs of {study} in the run catalogue {history.Catalog}, newest first: when, at which commit, paths per run and throughput (wall time).{headline} Compare two with 'backtest runs compare ID ID'."));
+        return section.Add(new LinkList(history.Runs.Select(r =>
+        {
+            string text = string.Create(CultureInfo.InvariantCulture,
+                $"Run {r.CatalogId}, {r.Started.UtcDateTime:yyyy-MM-dd HH:mm} UTC, commit {(r.GitCommit.Length > 12 ? r.GitCommit[..12] : r.GitCommit)}{(r.GitDirty ? " (uncommitted changes)" : string.Empty)}, {NumberFormat.Integer(r.Paths)} paths, {NumberFormat.Significant(r.PathDaysPerSecond, ValueFormat.Compact, 3)} path-days/s");
+            if (history.Headline is not null)
+            {
+                text += r.Headline is { } h ? "; " + NumberFormat.Significant(h, ValueFormat.Number, 4) : "; no such figure";
+            }
+
+            return new ListItem($"{text} — {r.Whereabouts}", r.ReportHref);
+        }).ToList()));
     }
 
     private static ReportSection Provenance(RunManifest m)

@@ -19,6 +19,9 @@ public class CliContractTests
         Assert.Contains("conformance", output);
         Assert.Contains("data", output);
         Assert.Contains("inspect", output);
+        Assert.Contains("runs", output);
+        Assert.Contains("bench", output);
+        Assert.DoesNotContain("bench-worker", output);
     }
 
     [Fact]
@@ -33,6 +36,14 @@ public class CliContractTests
     [InlineData("bogus")]
     [InlineData("run", "--no-such-option")]
     [InlineData("conformance")]
+    [InlineData("bench", "--rounds", "0")]
+    [InlineData("bench", "--baseline", "HEAD~1", "--rounds", "4")]
+    [InlineData("bench", "--list", "--baseline", "HEAD")]
+    [InlineData("bench", "--bogus")]
+    [InlineData("bench", "--rounds", "many")]
+    [InlineData("runs")]
+    [InlineData("runs", "compare", "1")]
+    [InlineData("bench-worker", "/no/such/Backtest.Benchmarks.dll")]
     public void BadArgumentsGiveOneLineAndExitCode2(params string[] args)
     {
         var (code, _, error) = Invoke(args);

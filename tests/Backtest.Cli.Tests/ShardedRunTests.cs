@@ -165,6 +165,16 @@ public sealed class ShardedRunTests : IDisposable
         Assert.False(Directory.Exists(Path.Combine(root, "shards")));
     }
 
+    [Fact]
+    public void AShardIsNotCatalogued()
+    {
+        var catalog = Path.Combine(root, "catalog.db");
+        var result = CliContractTests.Invoke("run", Path.Combine(root, "wf6.yaml"), "--shard", "0/3", "--out", Path.Combine(root, "shards"), "--catalog", catalog);
+        Assert.Equal(BacktestCli.BadInput, result.Code);
+        Assert.Contains("a shard is not catalogued; pass --catalog to backtest merge", result.Err);
+        Assert.False(Directory.Exists(Path.Combine(root, "shards")));
+    }
+
     private (int Code, string Out, string Err) Backtest(string program, string[] environment, params string[] args) => Finish(Start(program, environment, args));
 
     private Running Start(string program, string[] environment, params string[] args)

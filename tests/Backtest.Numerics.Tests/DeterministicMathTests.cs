@@ -1,4 +1,4 @@
-using Backtest.Numerics.Lanes;
+using Backtest.Numerics.Simd;
 using MathNet.Numerics.Distributions;
 
 namespace Backtest.Numerics.Tests;

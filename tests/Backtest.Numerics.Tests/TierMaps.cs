@@ -1,4 +1,5 @@
-using Backtest.Numerics.Lanes;
+using System.Runtime.Intrinsics;
+using Backtest.Numerics.Simd;
 
 namespace Backtest.Numerics.Tests;
 
@@ -18,16 +19,16 @@ internal static class TierMaps
         switch (width)
         {
             case 1:
-                LaneDriver.Map<TMap, ScalarLane>(map, x, destination);
+                LaneDriver.Map<TMap, ScalarWidth, long, double>(map, x, destination);
                 break;
             case 128:
-                LaneDriver.Map<TMap, Lane128>(map, x, destination);
+                LaneDriver.Map<TMap, Width128, Vector128<long>, Vector128<double>>(map, x, destination);
                 break;
             case 256:
-                LaneDriver.Map<TMap, Lane256>(map, x, destination);
+                LaneDriver.Map<TMap, Width256, Vector256<long>, Vector256<double>>(map, x, destination);
                 break;
             case 512:
-                LaneDriver.Map<TMap, Lane512>(map, x, destination);
+                LaneDriver.Map<TMap, Width512, Vector512<long>, Vector512<double>>(map, x, destination);
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(width));

@@ -3,6 +3,7 @@ using Backtest.Reports.Assembly;
 using Backtest.Reports.Charts;
 using Backtest.Reports.Data;
 using Backtest.Reports.Document;
+using Backtest.Reports.Formatting;
 
 namespace Backtest.Reports.Tests;
 
@@ -48,32 +49,92 @@ public sealed partial class RunReportTests
     }
 
     [Fact]
+    public void A_run_that_lost_nothing_draws_no_exceedance_curve()
+    {
+        var paths = Run.Value.Paths!;
+        var zeroLosses = new DataTable(paths.Name, [.. paths.Columns.Select(c => c.Name.EndsWith("_loss", StringComparison.Ordinal)
+            ? DataColumn.Amounts(c.Name, c.Description, c.Unit, new long[c.Length])
+            : c)]);
+        var figures = RunReport.Build(Run.Value with { Paths = zeroLosses }).Figures().ToArray();
+
+        Assert.DoesNotContain(figures, f => f.Chart is ExceedanceChart);
+        Assert.All(figures, f => Assert.NotEmpty(f.Chart.ToSvg(f.Name)));
+    }
+
+    [Fact]
     public void Every_number_in_the_run_tables_carries_its_statements()
     {
         var tables = Document.Value.Sections.Single(s => s.Id == "run-table").Blocks.OfType<TableBlock>().Select(t => TableModel.From(t.Table)).ToArray();
-        Assert.Equal(2, tables.Length);
+        Assert.Equal(3, tables.Length);
+
+        // The swept values are listed once, by parameter set, not in every scenario's table.
+        var sets = tables[0];
+        Assert.Equal(["parameter set", "senior_weight (share)", "fee_rate (per redemption)"], sets.Headers.Select(h => h.Text));
+        Assert.Equal(11, sets.Rows.Count);
+        Assert.Equal(["ps000", "0.5", "0.001"], sets.Rows[0]);
+
         var mc = tables.Single(t => t.Title.Contains(SyntheticRun.MonteCarlo, StringComparison.Ordinal));
         Assert.Equal($"Scenario {SyntheticRun.MonteCarlo}: 1,500 paths per run, horizon 365 days", mc.Title);
         Assert.Equal(11 * SyntheticRun.Tiers, mc.Rows.Count);
-        var metricHeaders = mc.Headers.Where(h => h.Footnote > 0).ToArray();
-        Assert.Equal(["run_probability", "wiped_out_probability", "mean_loss", "loss_var_99", "apy"], metricHeaders.Select(h => h.Text));
-        Assert.Equal(metricHeaders.Length, mc.Footnotes.Count);
-        foreach (var footnote in mc.Footnotes)
-        {
-            Assert.Contains("horizon: 365 days", footnote);
-            Assert.Contains("paths: 1,500", footnote);
-            Assert.Contains("interval:", footnote);
-        }
+        Assert.Equal(["parameter set", "tier", "tier_name"], mc.Headers.Where(h => h.Link is null).Select(h => h.Text));
 
-        Assert.Contains("statistic: probability (share of paths)", mc.Footnotes[0]);
-        Assert.Contains("interval: [run_probability_lo, run_probability_hi]: 95% Wilson score interval", mc.Footnotes[0]);
-        Assert.Contains("statistic: 99th percentile of the loss (value at risk); horizon: 365 days; loss class: per row (tier, tier_name)", mc.Footnotes[3]);
-        Assert.Contains("interval: none reported", mc.Footnotes[4]);
+        // No footnotes repeating each column's definition: the header links to the one definition.
+        Assert.Empty(mc.Footnotes);
+        var metricHeaders = mc.Headers.Where(h => h.Link is not null).ToArray();
+        Assert.Equal(["run_probability", "wiped_out_probability", "mean_loss", "loss_var_99", "apy"], metricHeaders.Select(h => h.Text));
+        Assert.Equal(metricHeaders.Select(h => h.Text).Select(ReportDocument.ColumnAnchor), metricHeaders.Select(h => h.Link));
+        Assert.Equal(metricHeaders.Select(h => h.Text), Document.Value.Columns.Select(c => c.Key));
+        var definitions = Document.Value.Columns.ToDictionary(c => c.Key, c => c.DefinitionText());
+        Assert.StartsWith("Share of paths on which cumulative redemptions over 5 days exceed 30% of capital; statistic: probability (share of paths); interval: [run_probability_lo, run_probability_hi]: 95% Wilson score interval", definitions["run_probability"]);
+        Assert.Contains("statistic: 99th percentile of the loss (value at risk); loss class: per row (tier, tier_name)", definitions["loss_var_99"]);
+        Assert.Contains("interval: none reported", definitions["apy"]);
+        Assert.All(definitions.Values, d => Assert.DoesNotContain("paths:", d)); // paths and horizon are the table's, in its title
 
         int run = mc.Headers.ToList().FindIndex(h => h.Text == "run_probability");
         Assert.All(mc.Rows, r => Assert.Matches(IntervalCell(), r[run]));
-        Assert.Equal("ps000", mc.Rows[0][0]);
-        Assert.Equal("0.5", mc.Rows[0][1]);
+        Assert.Equal(["ps000", "1", "SURE-BTC"], mc.Rows[0].Take(3));
+    }
+
+    [Fact]
+    public void A_wide_summary_gets_headline_tables_with_the_full_tables_folded()
+    {
+        var summary = Run.Value.Summary;
+        int n = summary.RowCount;
+        var extra = Enumerable.Range(1, 8).Select(i => DataColumn.Doubles($"share_{i}", $"share number {i}", "fraction", new double[n])).ToList();
+        extra.Add(DataColumn.Doubles("mean_final", "mean final capital", "USD", Enumerable.Repeat(28_186_740.0, n).ToArray()));
+        extra.Add(DataColumn.Doubles("mean_final_se", "standard error of mean_final", "USD", Enumerable.Repeat(490.2, n).ToArray()));
+        var wide = Run.Value with { Summary = new DataTable("summary.parquet", [.. summary.Columns, .. extra]) };
+        var blocks = RunReport.Build(wide).Sections.Single(s => s.Id == "run-table").Blocks.OfType<TableBlock>().ToArray();
+
+        // Parameter sets, then per scenario a headline table and the full one, folded under a summary line.
+        Assert.Equal(5, blocks.Length);
+        var headline = TableModel.From(blocks[1].Table);
+        Assert.Null(blocks[1].Collapsed);
+        Assert.EndsWith("headline metrics: 1 path per run, horizon 730 days (2020-01-01 to 2021-12-30)", headline.Title);
+        Assert.Equal(["mean_loss", "run_probability", "wiped_out_probability"], headline.Headers.Where(h => h.Link is not null).Select(h => h.Text));
+
+        var full = TableModel.From(blocks[2].Table);
+        Assert.Equal($"All 14 metrics of scenario {SyntheticRun.Historical}", blocks[2].Collapsed);
+        var fullMetrics = full.Headers.Where(h => h.Link is not null).Select(h => h.Text).ToArray();
+        Assert.Equal(14, fullMetrics.Length);
+        Assert.DoesNotContain("mean_final_se", fullMetrics); // a standard error is its metric's companion, not a metric
+        int mean = full.Headers.ToList().FindIndex(h => h.Text == "mean_final");
+        Assert.All(full.Rows, r => Assert.Equal("28.2M ± 490", r[mean]));
+
+        var document = RunReport.Build(wide);
+        Assert.EndsWith("interval: ± standard error (mean_final_se): standard error of mean_final; unit: USD.", document.Columns.Single(c => c.Key == "mean_final").DefinitionText());
+        string html = HtmlReportWriter.Write(document);
+        Assert.Equal(2, Regex.Count(html, "<details class=\"full-table\">"));
+        Assert.Contains("<dt id=\"col-mean_final\">mean_final (USD)</dt>", html);
+    }
+
+    [Fact]
+    public void Headline_takes_the_known_run_metrics_in_order_then_other_probabilities()
+    {
+        Assert.Equal(
+            ["p_run", "p_impaired", "insolvency_loss_mean", "p_custom"],
+            HeadlineMetrics.Select([("insolvency_loss_mean", "USD"), ("fill_ratio_mean", "fraction"), ("p_custom", "probability"), ("p_impaired", "probability"), ("p_run", "probability")]));
+        Assert.Equal(["a", "b"], HeadlineMetrics.Select([("a", "USD"), ("b", "ratio")]));
     }
 
     [Fact]
@@ -138,9 +199,9 @@ public sealed partial class RunReportTests
             tables++;
         }
 
-        Assert.Equal(5, tables); // header facts, two run tables, two rankings
-        Assert.Contains("| parameter set | senior\\_weight (share) | fee\\_rate (per redemption) | tier | tier\\_name | run\\_probability (probability) [1] |", md);
-        Assert.Contains("[1] run\\_probability (probability): Share of paths on which cumulative redemptions over 5 days exceed 30% of capital; statistic: probability (share of paths); horizon: 365 days; paths: 1,500; interval: [run\\_probability\\_lo, run\\_probability\\_hi]", md);
+        Assert.Equal(6, tables); // header facts, parameter sets, two run tables, two rankings
+        Assert.Contains("| parameter set | tier | tier\\_name | run\\_probability (probability) |", md);
+        Assert.Contains("- **run\\_probability (probability)**: Share of paths on which cumulative redemptions over 5 days exceed 30% of capital; statistic: probability (share of paths); interval: [run\\_probability\\_lo, run\\_probability\\_hi]", md);
         Assert.Contains("![Figure 1: ", md);
         Assert.Matches(@"\| 0\.0\d+ \[0\.0\d+, 0\.0\d+\] \|", md);
     }
@@ -150,8 +211,9 @@ public sealed partial class RunReportTests
     {
         string html = HtmlReportWriter.Write(Document.Value);
         Browser.ReportInBrowserTests.AssertSelfContained(html);
-        var links = Regex.Matches(html, "href=\"#(t\\d+-fn\\d+)\"").Select(m => m.Groups[1].Value).Distinct().ToArray();
-        Assert.NotEmpty(links);
+        var links = Regex.Matches(html, "href=\"#((?:t\\d+-fn\\d+)|(?:col-[\\w-]+))\"").Select(m => m.Groups[1].Value).Distinct().ToArray();
+        Assert.Contains(links, l => l.StartsWith("col-", StringComparison.Ordinal));
+        Assert.Contains(links, l => l.StartsWith('t'));
         Assert.All(links, id => Assert.Contains($"id=\"{id}\"", html));
         Assert.Matches("<td class=\"num\">0\\.0\\d+ \\[0\\.0\\d+, 0\\.0\\d+\\]</td>", html);
         Assert.Equal(Document.Value.Figures().Count(), Regex.Count(html, "<svg "));
@@ -206,4 +268,45 @@ public sealed partial class RunReportTests
 
     [GeneratedRegex(@"^\d\.\d+ \[\d\.\d+, \d\.\d+\]$")]
     private static partial Regex IntervalCell();
+}
+
+public sealed class RunHistorySectionTests
+{
+    private static readonly Lazy<RunData> Run = new(() => SyntheticRun.Build());
+
+    private static RunHistory History(params EarlierRunEntry[] runs) => new("/runs/catalog.db", "reference/ps000 mean_final", 1.5, runs);
+
+    [Fact]
+    public void Earlier_runs_are_listed_newest_first_and_linked_where_their_reports_remain()
+    {
+        var history = History(
+            new EarlierRunEntry(7, new DateTimeOffset(2026, 2, 28, 9, 30, 0, TimeSpan.Zero), "fedcba9876543210fedcba9876543210fedcba98", false, 2000, 2.5e8, 1.25, "../../older run/report/index.html", "folder /runs/older run"),
+            new EarlierRunEntry(3, new DateTimeOffset(2026, 2, 1, 8, 0, 0, TimeSpan.Zero), "0011223344556677", true, 1000, 1.0e8, null, null, "its folder /runs/x now holds a later run"));
+        var document = RunReport.Build(Run.Value, new ReportOptions { History = history });
+        Assert.Equal("history", document.Sections[^2].Id);
+        var list = Assert.IsType<LinkList>(Assert.Single(document.Sections[^2].Blocks.OfType<LinkList>()));
+        Assert.Equal([7L, 3L], list.Items.Select(i => long.Parse(i.Text.Split(',')[0]["Run ".Length..], System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Equal("../../older run/report/index.html", list.Items[0].Href);
+        Assert.Null(list.Items[1].Href);
+        Assert.EndsWith($", commit fedcba987654, 2,000 paths, {NumberFormat.Significant(2.5e8, ValueFormat.Compact, 3)} path-days/s; 1.250 — folder /runs/older run", list.Items[0].Text);
+        Assert.Contains("(uncommitted changes)", list.Items[1].Text);
+        Assert.Contains("; no such figure — its folder /runs/x now holds a later run", list.Items[1].Text);
+
+        var html = HtmlReportWriter.Write(document);
+        Assert.Contains("<li><a href=\"../../older run/report/index.html\">Run 7, 2026-02-28 09:30 UTC", html);
+        Assert.Contains("<li>Run 3, 2026-02-01 08:00 UTC", html);
+        var markdown = MarkdownSummaryWriter.Write(document);
+        Assert.Contains("- [Run 7, 2026-02-28 09:30 UTC", markdown);
+        Assert.Contains("](<../../older run/report/index.html>)", markdown);
+        Assert.Contains("\n- Run 3, 2026-02-01 08:00 UTC", markdown);
+    }
+
+    [Fact]
+    public void An_empty_history_says_so_and_no_history_leaves_the_section_out()
+    {
+        var empty = RunReport.Build(Run.Value, new ReportOptions { History = History() });
+        var paragraph = Assert.IsType<Paragraph>(Assert.Single(empty.Sections.Single(s => s.Id == "history").Blocks));
+        Assert.Equal("The run catalogue /runs/catalog.db holds no earlier run of synthetic-waterfall.", paragraph.Text);
+        Assert.DoesNotContain(RunReport.Build(Run.Value).Sections, s => s.Id == "history");
+    }
 }

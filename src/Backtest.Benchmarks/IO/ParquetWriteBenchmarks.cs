@@ -1,11 +1,8 @@
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Diagnosers;
 using BenchmarkDotNet.Engines;
 using BenchmarkDotNet.Jobs;
-using BenchmarkDotNet.Reports;
-using BenchmarkDotNet.Running;
 using Backtest.IO.Parquet;
 
 namespace Backtest.Benchmarks.IO;
@@ -14,9 +11,11 @@ namespace Backtest.Benchmarks.IO;
 /// Writes a 10,000,000-row table of 8 columns (4 INT64, 4 DOUBLE) shaped like a run's per-step
 /// output — path and step counters, nano-unit balances on random walks, prices and ratios — with
 /// each codec, in batches of 65,536 rows, to a stream that discards the bytes (so the figure is
-/// the encoder's, not the disk's). Reports values (rows × columns) written per second.
+/// the encoder's, not the disk's). Reports values (rows × columns) written per second. The
+/// regression gate tracks the SNAPPY write, the codec run folders use.
 /// </summary>
 [Config(typeof(Config))]
+[Throughput("values", UnitsPerOperation = Rows * 8L)]
 public class ParquetWriteBenchmarks
 {
     public const int Rows = 10_000_000;
@@ -75,6 +74,7 @@ public class ParquetWriteBenchmarks
     private readonly List<double> _cpuSeconds = [];
 
     [Benchmark]
+    [Tracked("Codec=Snappy")]
     public long Write()
     {
         var cpuBefore = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
@@ -125,37 +125,8 @@ public class ParquetWriteBenchmarks
         {
             AddJob(BaseJob.WithStrategy(RunStrategy.Monitoring).WithId("parquet"));
             AddDiagnoser(MemoryDiagnoser.Default);
-            AddColumn(new ValuesPerSecondColumn());
+            AddColumn(new MedianRateColumn("Values/s (median)", Rows * 8.0, "millions of values (rows × 8 columns) written per second of wall time, from the median"));
         }
-    }
-
-    /// <summary>Rows × columns divided by the median time of one write.</summary>
-    private sealed class ValuesPerSecondColumn : IColumn
-    {
-        public string Id => "ValuesPerSecond";
-
-        public string ColumnName => "Values/s (median)";
-
-        public bool AlwaysShow => true;
-
-        public ColumnCategory Category => ColumnCategory.Custom;
-
-        public int PriorityInCategory => 0;
-
-        public bool IsNumeric => true;
-
-        public UnitType UnitType => UnitType.Dimensionless;
-
-        public string Legend => "values (rows × 8 columns) written per second of wall time, from the median";
-
-        public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, SummaryStyle.Default);
-
-        public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style) =>
-            summary[benchmarkCase]?.ResultStatistics?.Median is double ns ? $"{Rows * 8.0 / (ns / 1e9) / 1e6:F0} M" : "-";
-
-        public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
-
-        public bool IsAvailable(Summary summary) => true;
     }
 
     /// <summary>Discards what is written and counts it.</summary>

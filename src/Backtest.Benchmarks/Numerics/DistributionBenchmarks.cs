@@ -9,6 +9,7 @@ namespace Backtest.Benchmarks.Numerics;
 /// for paths 0 … Lanes − 1 at one (step, draw) through the public (dispatched) entry points.
 /// The scalar rows show the per-path call for comparison.
 /// </summary>
+[Throughput("samples")]
 public class DistributionBenchmarks
 {
     private const int Lanes = 4096;

@@ -7,9 +7,11 @@ namespace Backtest.Benchmarks.Numerics;
 /// <summary>
 /// The fixed-point array kernels per tier. One operation is one element, so the Op/s column
 /// reads as elements per second. Operands are of the waterfall's magnitudes: capitals of
-/// 10⁷–10⁸ units times a yearly rate, divided by 365 units (a daily accrual).
+/// 10⁷–10⁸ units times a yearly rate, divided by 365 units (a daily accrual). The regression
+/// gate tracks mulDiv on the scalar tier (the specification) and on Vector256 (AVX2).
 /// </summary>
 [Config(typeof(InstructionSetsConfig))]
+[Throughput("elements")]
 public class FixedKernelsBenchmarks
 {
     private const int Elements = 4096;
@@ -34,6 +36,7 @@ public class FixedKernelsBenchmarks
     }
 
     [Benchmark(OperationsPerInvoke = Elements)]
+    [Tracked("Tier=Scalar", "Tier=Vector256")]
     public void MulDiv() => FixedKernels.MulDiv(_capital, _rate, DaysPerYear, Rounding.Floor, _destination, Tier);
 
     [Benchmark(OperationsPerInvoke = Elements)]

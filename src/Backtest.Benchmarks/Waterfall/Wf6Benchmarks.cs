@@ -15,7 +15,10 @@ namespace Backtest.Benchmarks.Waterfall;
 /// <item><see cref="Batch"/>: a batch as the engine runs it, loss days drawn and stepped, one thread.</item>
 /// <item><see cref="AllCores"/>: 65,536 paths in batches on every core, outputs gathered in path order.</item>
 /// </list>
+/// <c>Kernel</c> at Vector256 is tracked: the regression gate follows the day step itself, apart
+/// from the drawing (tracked through Philox) and the study around it (tracked end to end).
 /// </summary>
+[Throughput("path-days")]
 public class Wf6Benchmarks
 {
     private const int Days = 1095;
@@ -43,6 +46,7 @@ public class Wf6Benchmarks
     }
 
     [Benchmark(OperationsPerInvoke = BatchPaths * Days)]
+    [Tracked("Tier=Vector256")]
     public void Kernel() => simulation.Kernel.Run(new Wf6LossDays(losses.Offsets, losses.Days, losses.Amounts), outputs, Tier);
 
     [Benchmark(OperationsPerInvoke = BatchPaths * Days)]

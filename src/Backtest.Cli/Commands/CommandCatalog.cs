@@ -10,11 +10,14 @@ internal static class CommandCatalog
     {
         yield return RunCommand.Create(stdout, stderr, models);
         yield return MergeCommand.Create(stdout, stderr, models);
-        yield return ReportCommand.Create(stdout);
+        yield return ReportCommand.Create(stdout, stderr);
         yield return ConformanceCommand.Create(stdout);
         yield return DataCommand.Create(stdout);
         yield return InspectCommand.Create(stdout);
         yield return ScenariosCommand.Create(stdout);
+        yield return RunsCommand.Create(stdout);
+        yield return BenchCommand.Create(stdout, stderr);
+        yield return BenchWorkerCommand.Create();
         yield return PublishCommand.Create(stdout, stderr);
         yield return NotebookCommand.Create(stdout, stderr);
     }

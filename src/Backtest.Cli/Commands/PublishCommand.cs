@@ -45,7 +45,8 @@ internal static class PublishCommand
                 {
                     scratch = Path.Combine(Path.GetTempPath(), "backtest-publish-" + Guid.NewGuid().ToString("N"));
                     source = Path.Combine(scratch, "run");
-                    int code = BacktestCli.Run(["run", RunCommand.DefaultStudy, "--out", source], stdout, stderr);
+                    // A published report lists no run of this machine's catalogue, and a scratch run is not one to keep there.
+                    int code = BacktestCli.Run(["run", RunCommand.DefaultStudy, "--out", source, "--no-catalog"], stdout, stderr);
                     if (code != BacktestCli.Ok)
                     {
                         return code;

@@ -30,9 +30,10 @@ internal static class RunCommand
             Description = $"Run only shard I of N (0-based) into the shard folder; 'backtest merge' makes the run folder. Without it, I is ${ShardSelection.SlurmIndexVariable} or ${ShardSelection.KubernetesIndexVariable}, and N is --shards, else ${ShardSelection.SlurmCountVariable}, else the study's shards: (see docs/distributed.md).",
         };
         var shards = new Option<int?>("--shards") { HelpName = "N", Description = $"Shard count N when a batch system gives the index (used before ${ShardSelection.SlurmCountVariable} and the study's shards:, and must equal --shard's N; a Slurm array must fit in it)." };
+        var catalog = new CatalogOptions();
         var command = new Command("run", "Run a study and write its run folder (manifest, Parquet results, report), or one shard of it.")
         {
-            study, output, paths, seed, threads, data, shard, shards,
+            study, output, paths, seed, threads, data, catalog.Catalog, catalog.NoCatalog, shard, shards,
         };
         command.SetAction(parse =>
         {
@@ -46,18 +47,25 @@ internal static class RunCommand
                 throw new InputException("must be 0 (every core) or more", key: "--threads");
             }
 
+            var catalogue = catalog.Read(parse);
             var overrides = new StudyOverrides(parse.GetValue(paths), parse.GetValue(seed), parse.GetValue(threads));
             var loaded = StudyLoader.Load(parse.GetValue(study)!, models, overrides);
             var dataDir = parse.GetValue(data) ?? DataFiles.LocateFolder();
             var selected = ShardSelection.Resolve(parse.GetValue(shard), parse.GetValue(shards), loaded.Shards, Environment.GetEnvironmentVariable);
             if (selected is not null)
             {
+                // A shard folder is not a run folder: the merge is what a catalogue records.
+                if (parse.GetValue(catalog.Catalog) is not null)
+                {
+                    throw new InputException("a shard is not catalogued; pass --catalog to backtest merge", key: "--catalog");
+                }
+
                 return RunShard(loaded, selected, parse.GetValue(output) ?? Path.Combine("runs", $"{loaded.Name}-shards"), dataDir, stdout);
             }
 
             var outDir = parse.GetValue(output) ?? Path.Combine("runs", loaded.Name);
             var progress = ProgressDisplay.For(stdout);
-            var report = new StagedReport();
+            var report = new StagedReport(catalogue.History(outDir), stderr);
             RunResult result;
             try
             {
@@ -71,7 +79,8 @@ internal static class RunCommand
             RunTable.Print(stdout, result);
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"wrote {result.Directory} — {result.Plan.Runs.Count} runs, {result.Plan.TotalPaths:N0} paths, wall time {result.Wall.TotalSeconds:F1} s ({result.PathDaysPerSecond:N0} path-days/s)"));
-            return report.Finish(result, stdout, stderr);
+            catalogue.Record(result.Directory, stdout, stderr);
+            return report.Finish(result, stdout);
         });
         return command;
     }

@@ -102,7 +102,7 @@ public sealed record PopulationSettings(
 /// <summary>
 /// A path's holders, in cohorts drawn from the counter-based RNG: cohort i's traits come from
 /// draws (path, step 0, <see cref="FirstDraw"/> + 4i … +3). Nothing depends on threads or batches.
-/// The model asks <see cref="Decide"/> each step, tries each action through its own operations,
+/// The model asks <see cref="Decide(int, Signals)"/> each step, tries each action through its own operations,
 /// and reports back <see cref="Exited"/>/<see cref="Entered"/> or nothing (a refused exit stays
 /// with the cohort, which asks again next step while its condition holds).
 /// </summary>
@@ -191,10 +191,17 @@ public sealed class HolderPopulation
     }
 
     /// <summary>What each cohort wants to do at <paramref name="step"/> given <paramref name="signals"/>, in cohort order.</summary>
-    public IEnumerable<HolderAction> Decide(int step, Signals signals)
+    public IEnumerable<HolderAction> Decide(int step, Signals signals) => Decide(step, _ => signals);
+
+    /// <summary>
+    /// What each cohort wants to do at <paramref name="step"/>, each seeing its own signals
+    /// (<paramref name="signalsOf"/> of its cohort index: e.g. the tranche it holds), in cohort order.
+    /// </summary>
+    public IEnumerable<HolderAction> Decide(int step, Func<int, Signals> signalsOf)
     {
         for (int i = 0; i < kind.Length; i++)
         {
+            var signals = signalsOf(i);
             switch (kind[i])
             {
                 case HolderKind.Entrant:

@@ -43,11 +43,16 @@ public static class RunMetrics
         ColumnSpec.Double("weight", "likelihood ratio of the path (importance sampling; 1 for plain Monte Carlo)"),
     ];
 
-    /// <summary>Summary columns (one row per run), the order <see cref="Summarize"/> fills them.</summary>
-    public static IReadOnlyList<ColumnSpec> SummaryColumns(RunConditions c, int steps) =>
+    /// <summary>
+    /// Summary columns (one row per run), the order <see cref="Summarize"/> fills them. The
+    /// descriptions name the run-condition parameters rather than quoting their values, so runs
+    /// of one study with other horizons or swept run conditions share one schema; the manifest
+    /// gives each run's steps and parameter values.
+    /// </summary>
+    public static readonly IReadOnlyList<ColumnSpec> SummaryColumns =
     [
         ColumnSpec.Int64("paths", "paths simulated", "count"),
-        ColumnSpec.Double("p_run", $"probability of a run event within {steps} steps (redemptions ≥ {c.CriticalFraction:0.###} of claims within {c.Window} steps, or price < {c.BreakTheBuck:0.###} × NAV for {c.BreakTheBuckSteps} steps)", "probability"),
+        ColumnSpec.Double("p_run", "probability of a run event within the run's steps (redemptions ≥ run_critical_fraction of claims within run_window steps, or price < break_the_buck × NAV for break_the_buck_steps steps)", "probability"),
         ColumnSpec.Double("p_run_lo", "lower end of the 95% interval of p_run (Wilson; normal approximation when importance-sampled)", "probability"),
         ColumnSpec.Double("p_run_hi", "upper end of the 95% interval of p_run", "probability"),
         ColumnSpec.Double("variance_reduction", "variance of plain Monte Carlo's p_run estimate ÷ this estimate's variance (1 for plain Monte Carlo)", "ratio"),
@@ -56,7 +61,7 @@ public static class RunMetrics
         ColumnSpec.Double("time_to_run_p05", "5% quantile of the time to run", "steps"),
         ColumnSpec.Double("time_to_run_p95", "95% quantile of the time to run", "steps"),
         ColumnSpec.Double("pre_shock_run_share", "share of runs that came before the path's first shock (not in the time to run; NaN with no runs)", "fraction"),
-        ColumnSpec.Double("p_impaired", $"probability that the (senior) claim lost value within {steps} steps", "probability"),
+        ColumnSpec.Double("p_impaired", "probability that the (senior) claim lost value within the run's steps", "probability"),
         ColumnSpec.Double("p_impaired_lo", "lower end of the 95% interval of p_impaired", "probability"),
         ColumnSpec.Double("p_impaired_hi", "upper end of the 95% interval of p_impaired", "probability"),
         ColumnSpec.Double("time_to_impairment_p50", "median steps from the scenario's first shock (step 0 on paths without one) to impairment, over paths impaired at or after it", "steps"),
@@ -66,13 +71,13 @@ public static class RunMetrics
         ColumnSpec.Double("break_the_buck_frequency_lo", "lower end of its 95% interval", "fraction"),
         ColumnSpec.Double("break_the_buck_frequency_hi", "upper end of its 95% interval", "fraction"),
         ColumnSpec.Double("min_headroom_p05", "5% quantile over paths of the smallest critical-fraction headroom (negative: the path passed its critical fraction)", "fraction"),
-        ColumnSpec.Double("min_lcr_p05", $"5% quantile over paths of the smallest liquidity coverage ratio (horizon {c.LcrHorizon} steps)", "ratio"),
+        ColumnSpec.Double("min_lcr_p05", "5% quantile over paths of the smallest liquidity coverage ratio (stressed demand over lcr_horizon steps)", "ratio"),
         ColumnSpec.Double("lcr_below_one_share", "mean share of steps with a liquidity coverage ratio below 1", "fraction"),
         ColumnSpec.Double("max_queue_share_p95", "95% quantile over paths of the largest queued share of claims", "fraction"),
         ColumnSpec.Double("fill_ratio_mean", "mean over paths of claims redeemed ÷ claims requested", "fraction"),
         ColumnSpec.Double("mean_wait", "mean over paths of the unit-weighted wait of redeemed claims", "steps"),
         ColumnSpec.Double("refused_exits_mean", "mean refused exit attempts per path", "count"),
-        ColumnSpec.Double("first_mover_advantage", $"mean over paths with redemptions of the first-mover advantage (first {c.FirstMoverShare:P0} vs last {c.FirstMoverShare:P0} of redeemed claims; 1 = no race)", "ratio"),
+        ColumnSpec.Double("first_mover_advantage", "mean over paths with redemptions of the first-mover advantage (the first vs the last first_mover_share of redeemed claims; 1 = no race)", "ratio"),
         ColumnSpec.Double("first_mover_advantage_lo", "lower end of its 95% interval", "ratio"),
         ColumnSpec.Double("first_mover_advantage_hi", "upper end of its 95% interval", "ratio"),
         ColumnSpec.Int64("first_mover_paths", "paths with redemptions (those the first-mover advantage averages over)", "count"),
@@ -91,9 +96,9 @@ public static class RunMetrics
     /// factor, means are self-normalised weighted means, and quantile, VaR and ES columns are NaN:
     /// quantiles of a tilted sample would describe the sampling measure, not the model's.
     /// </summary>
-    public static ColumnTable Summarize(ColumnTable paths, RunConditions conditions, int steps)
+    public static ColumnTable Summarize(ColumnTable paths)
     {
-        var table = new ColumnTable(SummaryColumns(conditions, steps), 1);
+        var table = new ColumnTable(SummaryColumns, 1);
         int n = paths.RowCount;
         var weights = paths.Double("weight");
         bool weighted = weights.Any(w => w != 1);

@@ -83,6 +83,9 @@ public sealed class RunObserver
     /// <summary>Likelihood ratio of the path under importance sampling (1 for plain Monte Carlo).</summary>
     public double Weight { get; set; }
 
+    /// <summary>Claims requested and not yet filled or cancelled.</summary>
+    public double Queued => queued;
+
     /// <summary>Starts a path whose claims outstanding before step 0 are <paramref name="outstanding"/>.</summary>
     public void Reset(double outstanding)
     {

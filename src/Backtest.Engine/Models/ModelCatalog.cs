@@ -18,7 +18,7 @@ public sealed class ModelCatalog
     }
 
     /// <summary>Every model the engine ships.</summary>
-    public static ModelCatalog Default { get; } = new([new Spot.SpotModel(), new Wf6.Wf6Model()]);
+    public static ModelCatalog Default { get; } = new([new Spot.SpotModel(), new Wf6.Wf6Model(), new Reserve.ReserveModel(), new DeFindex.DeFindexModel(), new Saffron.SaffronModel(), new Waterfall.WaterfallModel()]);
 
     public IReadOnlyCollection<string> Names => models.Keys.Order(StringComparer.Ordinal).ToList();
 

@@ -55,9 +55,12 @@ public static class Manifest
         json.WriteEndObject();
     });
 
-    /// <summary>The input data files a run read, by name, with their SHA-256.</summary>
+    /// <summary>
+    /// The input data files a run read, with their SHA-256, each named as the repository names it
+    /// (<c>data/FILE</c>, docs/reports.md) whatever folder it was read from.
+    /// </summary>
     public static IReadOnlyList<InputFile> Inputs(DataAccess data) =>
-        [.. data.Used.Select(kv => new InputFile(kv.Key, DataFiles.Sha256(kv.Value)))];
+        [.. data.Used.Select(kv => new InputFile($"data/{kv.Key}", DataFiles.Sha256(kv.Value)))];
 
     /// <summary>Indented JSON from a writer callback, as one object.</summary>
     internal static string Write(Action<Utf8JsonWriter> body)

@@ -258,12 +258,12 @@ public static class ShardMerger
         {
             if (!theirs.TryGetValue(input.Name, out var sha))
             {
-                throw new ShardMergeException($"the study reads data file {input.Name} here, which the shards did not record reading; merge with the shards' data folder (--data)");
+                throw new ShardMergeException($"the study reads {input.Name} here, which the shards did not record reading; merge with the shards' data folder (--data)");
             }
 
             if (sha != input.Sha256)
             {
-                throw new ShardMergeException($"data file {input.Name} differs from the shards' (sha256 {input.Sha256} here, {sha} on the shards); merge with the shards' data folder (--data)");
+                throw new ShardMergeException($"{input.Name} differs from the shards' (sha256 {input.Sha256} here, {sha} on the shards); merge with the shards' data folder (--data)");
             }
         }
     }

@@ -1,4 +1,4 @@
-using Backtest.Numerics.Lanes;
+using Backtest.Numerics.Simd;
 
 namespace Backtest.Numerics.Random;
 
@@ -13,5 +13,6 @@ public readonly struct ExponentialDistribution : ILaneMap
 
     public double Rate { get; }
 
-    TV ILaneMap.Apply<TV>(TV u) => (TV.Create(0.0) - DeterministicMath.Log(Sampling.Complement(u))) / TV.Create(Rate);
+    TD ILaneMap.Apply<TW, TL, TD>(TD u) =>
+        TW.DivideDouble(TW.SubtractDouble(TW.BroadcastDouble(0.0), DeterministicMath<TW, TL, TD>.Log(Sampling.Complement<TW, TL, TD>(u))), TW.BroadcastDouble(Rate));
 }

@@ -1,4 +1,4 @@
-using Backtest.Numerics.Lanes;
+using Backtest.Numerics.Simd;
 
 namespace Backtest.Numerics.Random;
 
@@ -20,5 +20,6 @@ public readonly struct LogNormalDistribution : ILaneMap
 
     public double Sigma { get; }
 
-    TV ILaneMap.Apply<TV>(TV u) => DeterministicMath.Exp(TV.Create(Mu) + (TV.Create(Sigma) * Sampling.StandardNormal(u)));
+    TD ILaneMap.Apply<TW, TL, TD>(TD u) =>
+        DeterministicMath<TW, TL, TD>.Exp(TW.AddDouble(TW.BroadcastDouble(Mu), TW.MultiplyDouble(TW.BroadcastDouble(Sigma), Sampling.StandardNormal<TW, TL, TD>(u))));
 }

@@ -1,4 +1,4 @@
-using Backtest.Numerics.Lanes;
+using Backtest.Numerics.Simd;
 
 namespace Backtest.Numerics.Random;
 
@@ -21,5 +21,6 @@ public readonly struct NormalDistribution : ILaneMap
 
     public double StandardDeviation { get; }
 
-    TV ILaneMap.Apply<TV>(TV u) => TV.Create(Mean) + (TV.Create(StandardDeviation) * Sampling.StandardNormal(u));
+    TD ILaneMap.Apply<TW, TL, TD>(TD u) =>
+        TW.AddDouble(TW.BroadcastDouble(Mean), TW.MultiplyDouble(TW.BroadcastDouble(StandardDeviation), Sampling.StandardNormal<TW, TL, TD>(u)));
 }

@@ -1,4 +1,4 @@
-using Backtest.Numerics.Lanes;
+using Backtest.Numerics.Simd;
 
 namespace Backtest.Numerics.Random;
 
@@ -20,5 +20,9 @@ public readonly struct ParetoDistribution : ILaneMap
 
     public double Shape { get; }
 
-    TV ILaneMap.Apply<TV>(TV u) => TV.Create(Scale) * DeterministicMath.Exp((TV.Create(0.0) - DeterministicMath.Log(Sampling.Complement(u))) / TV.Create(Shape));
+    TD ILaneMap.Apply<TW, TL, TD>(TD u)
+    {
+        TD exponent = TW.DivideDouble(TW.SubtractDouble(TW.BroadcastDouble(0.0), DeterministicMath<TW, TL, TD>.Log(Sampling.Complement<TW, TL, TD>(u))), TW.BroadcastDouble(Shape));
+        return TW.MultiplyDouble(TW.BroadcastDouble(Scale), DeterministicMath<TW, TL, TD>.Exp(exponent));
+    }
 }

@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using Backtest.Numerics.Lanes;
+using Backtest.Numerics.Simd;
 
 namespace Backtest.Numerics.Random;
 
@@ -48,26 +48,28 @@ public static class Philox4x32
     /// <summary>Philox4x32-10 of one counter under one key.</summary>
     public static PhiloxBlock Compute(uint counter0, uint counter1, uint counter2, uint counter3, uint key0, uint key1)
     {
-        var c0 = ScalarWord.Create(counter0);
-        var c1 = ScalarWord.Create(counter1);
-        var c2 = ScalarWord.Create(counter2);
-        var c3 = ScalarWord.Create(counter3);
-        Permute(ref c0, ref c1, ref c2, ref c3, key0, key1);
-        return new PhiloxBlock(c0.Value, c1.Value, c2.Value, c3.Value);
+        long c0 = ScalarWidth.BroadcastWord(counter0);
+        long c1 = ScalarWidth.BroadcastWord(counter1);
+        long c2 = ScalarWidth.BroadcastWord(counter2);
+        long c3 = ScalarWidth.BroadcastWord(counter3);
+        Permute<ScalarWidth, long, double>(ref c0, ref c1, ref c2, ref c3, key0, key1);
+        return new PhiloxBlock((uint)c0, (uint)c1, (uint)c2, (uint)c3);
     }
 
-    /// <summary>The ten rounds on any lane width; the one definition every tier runs.</summary>
+    /// <summary>The ten rounds on the 32-bit words of any width, one counter per word; the one definition every tier runs.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void Permute<TW>(ref TW c0, ref TW c1, ref TW c2, ref TW c3, uint key0, uint key1)
-        where TW : struct, IWordLanes<TW>
+    internal static void Permute<TW, TL, TD>(ref TL c0, ref TL c1, ref TL c2, ref TL c3, uint key0, uint key1)
+        where TW : IVectorWidth<TL, TD>
+        where TL : struct
+        where TD : struct
     {
         for (int round = 0; round < Rounds; round++)
         {
-            TW.MultiplyHighLow(c0, Multiplier0, out TW high0, out TW low0);
-            TW.MultiplyHighLow(c2, Multiplier1, out TW high1, out TW low1);
-            c0 = high1 ^ c1 ^ TW.Create(key0);
+            TW.MultiplyWords(c0, Multiplier0, out TL high0, out TL low0);
+            TW.MultiplyWords(c2, Multiplier1, out TL high1, out TL low1);
+            c0 = TW.Xor(TW.Xor(high1, c1), TW.BroadcastWord(key0));
             c1 = low1;
-            c2 = high0 ^ c3 ^ TW.Create(key1);
+            c2 = TW.Xor(TW.Xor(high0, c3), TW.BroadcastWord(key1));
             c3 = low0;
             key0 = unchecked(key0 + KeyIncrement0);
             key1 = unchecked(key1 + KeyIncrement1);

@@ -1,4 +1,4 @@
-using Backtest.Numerics.Lanes;
+using Backtest.Numerics.Simd;
 
 namespace Backtest.Numerics.Random;
 
@@ -107,18 +107,19 @@ public sealed class PoissonDistribution
     /// <summary>The number of table entries at or below u, on any lane width.</summary>
     internal readonly struct CountAtOrBelow(double[] table) : ILaneMap
     {
-        TV ILaneMap.Apply<TV>(TV u)
+        TD ILaneMap.Apply<TW, TL, TD>(TD u)
         {
-            TV count = TV.Create(0.0);
+            TD count = TW.BroadcastDouble(0.0);
+            TL one = TW.AsInt64(TW.BroadcastDouble(1.0));
             foreach (double entry in table)
             {
-                TV below = TV.LessThanOrEqual(TV.Create(entry), u);
-                if (!TV.Any(below))
+                TL below = TW.LessThanOrEqualDouble(TW.BroadcastDouble(entry), u);
+                if (TW.SignBits(below) == 0)
                 {
                     break;
                 }
 
-                count += TV.And(below, TV.Create(1.0));
+                count = TW.AddDouble(count, TW.AsDouble(TW.And(below, one)));
             }
 
             return count;

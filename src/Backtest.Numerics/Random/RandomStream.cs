@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
-using Backtest.Numerics.Lanes;
+using Backtest.Numerics.Simd;
 
 namespace Backtest.Numerics.Random;
 
@@ -101,21 +101,20 @@ public readonly struct RandomStream : IEquatable<RandomStream>
 
         CheckPath(firstPath, word0.Length);
         CheckIndices(step, draw);
-        if (Vector512.IsHardwareAccelerated)
+        switch (SimdTiers.Widest)
         {
-            FillBlocks<Word512>(firstPath, step, draw, word0, word1, word2, word3);
-        }
-        else if (Vector256.IsHardwareAccelerated)
-        {
-            FillBlocks<Word256>(firstPath, step, draw, word0, word1, word2, word3);
-        }
-        else if (Vector128.IsHardwareAccelerated)
-        {
-            FillBlocks<Word128>(firstPath, step, draw, word0, word1, word2, word3);
-        }
-        else
-        {
-            FillBlocks<ScalarWord>(firstPath, step, draw, word0, word1, word2, word3);
+            case SimdTier.Vector512:
+                FillBlocks<Width512, Vector512<long>, Vector512<double>>(firstPath, step, draw, word0, word1, word2, word3);
+                break;
+            case SimdTier.Vector256:
+                FillBlocks<Width256, Vector256<long>, Vector256<double>>(firstPath, step, draw, word0, word1, word2, word3);
+                break;
+            case SimdTier.Vector128:
+                FillBlocks<Width128, Vector128<long>, Vector128<double>>(firstPath, step, draw, word0, word1, word2, word3);
+                break;
+            default:
+                FillBlocks<ScalarWidth, long, double>(firstPath, step, draw, word0, word1, word2, word3);
+                break;
         }
     }
 
@@ -140,21 +139,20 @@ public readonly struct RandomStream : IEquatable<RandomStream>
 
         CheckPath(firstPath, first.Length);
         CheckIndices(step, draw);
-        if (Vector512.IsHardwareAccelerated)
+        switch (SimdTiers.Widest)
         {
-            FillUniform<Word512, Lane512>(firstPath, step, draw, first, second);
-        }
-        else if (Vector256.IsHardwareAccelerated)
-        {
-            FillUniform<Word256, Lane256>(firstPath, step, draw, first, second);
-        }
-        else if (Vector128.IsHardwareAccelerated)
-        {
-            FillUniform<Word128, Lane128>(firstPath, step, draw, first, second);
-        }
-        else
-        {
-            FillUniform<ScalarWord, ScalarLane>(firstPath, step, draw, first, second);
+            case SimdTier.Vector512:
+                FillUniform<Width512, Vector512<long>, Vector512<double>>(firstPath, step, draw, first, second);
+                break;
+            case SimdTier.Vector256:
+                FillUniform<Width256, Vector256<long>, Vector256<double>>(firstPath, step, draw, first, second);
+                break;
+            case SimdTier.Vector128:
+                FillUniform<Width128, Vector128<long>, Vector128<double>>(firstPath, step, draw, first, second);
+                break;
+            default:
+                FillUniform<ScalarWidth, long, double>(firstPath, step, draw, first, second);
+                break;
         }
     }
 
@@ -175,8 +173,10 @@ public readonly struct RandomStream : IEquatable<RandomStream>
     public static bool operator !=(RandomStream left, RandomStream right) => !left.Equals(right);
 
     /// <summary><see cref="FillBlocks(long, int, int, Span{uint}, Span{uint}, Span{uint}, Span{uint})"/> on one tier (arguments already checked).</summary>
-    internal void FillBlocks<TW>(long firstPath, int step, int draw, Span<uint> word0, Span<uint> word1, Span<uint> word2, Span<uint> word3)
-        where TW : struct, IWordLanes<TW>
+    internal void FillBlocks<TW, TL, TD>(long firstPath, int step, int draw, Span<uint> word0, Span<uint> word1, Span<uint> word2, Span<uint> word3)
+        where TW : IVectorWidth<TL, TD>
+        where TL : struct
+        where TD : struct
     {
         ref uint out0 = ref MemoryMarshal.GetReference(word0);
         ref uint out1 = ref MemoryMarshal.GetReference(word1);
@@ -184,29 +184,29 @@ public readonly struct RandomStream : IEquatable<RandomStream>
         ref uint out3 = ref MemoryMarshal.GetReference(word3);
         int count = word0.Length;
         int i = 0;
-        if (TW.Count > 1)
+        if (TW.WordCount > 1)
         {
-            for (; i + TW.Count <= count; i += TW.Count)
+            for (; i + TW.WordCount <= count; i += TW.WordCount)
             {
                 long path = firstPath + i;
 
                 // A vector whose low path words would wrap past 2^32 is done lane by lane, which
                 // carries into word 3 (at most once every 2^32 paths).
-                if ((uint)path > uint.MaxValue - (uint)(TW.Count - 1))
+                if ((uint)path > uint.MaxValue - (uint)(TW.WordCount - 1))
                 {
-                    FillBlocksScalar(firstPath, step, draw, i, TW.Count, ref out0, ref out1, ref out2, ref out3);
+                    FillBlocksScalar(firstPath, step, draw, i, TW.WordCount, ref out0, ref out1, ref out2, ref out3);
                     continue;
                 }
 
-                TW c0 = TW.Create((uint)draw);
-                TW c1 = TW.Create((uint)step);
-                TW c2 = TW.Sequence((uint)path);
-                TW c3 = TW.Create(HighCounterWord(path, 0));
-                Philox4x32.Permute(ref c0, ref c1, ref c2, ref c3, Key0, Key1);
-                TW.Store(c0, ref out0, (nuint)i);
-                TW.Store(c1, ref out1, (nuint)i);
-                TW.Store(c2, ref out2, (nuint)i);
-                TW.Store(c3, ref out3, (nuint)i);
+                TL c0 = TW.BroadcastWord((uint)draw);
+                TL c1 = TW.BroadcastWord((uint)step);
+                TL c2 = TW.WordSequence((uint)path);
+                TL c3 = TW.BroadcastWord(HighCounterWord(path, 0));
+                Philox4x32.Permute<TW, TL, TD>(ref c0, ref c1, ref c2, ref c3, Key0, Key1);
+                TW.StoreWords(c0, ref out0, (nuint)i);
+                TW.StoreWords(c1, ref out1, (nuint)i);
+                TW.StoreWords(c2, ref out2, (nuint)i);
+                TW.StoreWords(c3, ref out3, (nuint)i);
             }
         }
 
@@ -214,9 +214,10 @@ public readonly struct RandomStream : IEquatable<RandomStream>
     }
 
     /// <summary><see cref="FillUniform(long, int, int, Span{double}, Span{double})"/> on one tier (arguments already checked).</summary>
-    internal void FillUniform<TW, TV>(long firstPath, int step, int draw, Span<double> first, Span<double> second)
-        where TW : struct, IWordLanes<TW>
-        where TV : struct, IDoubleLanes<TV>
+    internal void FillUniform<TW, TL, TD>(long firstPath, int step, int draw, Span<double> first, Span<double> second)
+        where TW : IVectorWidth<TL, TD>
+        where TL : struct
+        where TD : struct
     {
         Span<uint> words = stackalloc uint[4 * Chunk];
         for (int offset = 0; offset < first.Length; offset += Chunk)
@@ -226,11 +227,11 @@ public readonly struct RandomStream : IEquatable<RandomStream>
             Span<uint> w1 = words.Slice(Chunk, length);
             Span<uint> w2 = words.Slice(2 * Chunk, length);
             Span<uint> w3 = words.Slice(3 * Chunk, length);
-            FillBlocks<TW>(firstPath + offset, step, draw, w0, w1, w2, w3);
-            WordsToUniform<TV>(w0, w1, first.Slice(offset, length));
+            FillBlocks<TW, TL, TD>(firstPath + offset, step, draw, w0, w1, w2, w3);
+            WordsToUniform<TW, TL, TD>(w0, w1, first.Slice(offset, length));
             if (!second.IsEmpty)
             {
-                WordsToUniform<TV>(w2, w3, second.Slice(offset, length));
+                WordsToUniform<TW, TL, TD>(w2, w3, second.Slice(offset, length));
             }
         }
     }
@@ -239,36 +240,41 @@ public readonly struct RandomStream : IEquatable<RandomStream>
     /// destination[i] = (high[i] · 2²¹ + ⌊low[i] / 2¹¹⌋) · 2⁻⁵³, formed exactly in every tier: the
     /// 53-bit integer is split into 27 and 26 bits, each converted exactly, and recombined without rounding.
     /// </summary>
-    internal static void WordsToUniform<TV>(ReadOnlySpan<uint> high, ReadOnlySpan<uint> low, Span<double> destination)
-        where TV : struct, IDoubleLanes<TV>
+    internal static void WordsToUniform<TW, TL, TD>(ReadOnlySpan<uint> high, ReadOnlySpan<uint> low, Span<double> destination)
+        where TW : IVectorWidth<TL, TD>
+        where TL : struct
+        where TD : struct
     {
         ref uint h = ref MemoryMarshal.GetReference(high);
         ref uint l = ref MemoryMarshal.GetReference(low);
-        ref double d = ref MemoryMarshal.GetReference(destination);
+        ref long d = ref Unsafe.As<double, long>(ref MemoryMarshal.GetReference(destination));
         nuint count = (nuint)destination.Length;
         nuint i = 0;
-        if (TV.Count > 1)
+        if (TW.Count > 1)
         {
-            for (; i + (nuint)TV.Count <= count; i += (nuint)TV.Count)
+            for (; i + (nuint)TW.Count <= count; i += (nuint)TW.Count)
             {
-                TV.Store(Uniform53(TV.LoadWidened(ref h, i), TV.LoadWidened(ref l, i)), ref d, i);
+                TW.Store(TW.AsInt64(Uniform53<TW, TL, TD>(TW.LoadWidenedWords(in h, i), TW.LoadWidenedWords(in l, i))), ref d, i);
             }
         }
 
         for (; i < count; i++)
         {
-            ScalarLane.Store(Uniform53(ScalarLane.LoadWidened(ref h, i), ScalarLane.LoadWidened(ref l, i)), ref d, i);
+            ScalarWidth.Store(
+                ScalarWidth.AsInt64(Uniform53<ScalarWidth, long, double>(ScalarWidth.LoadWidenedWords(in h, i), ScalarWidth.LoadWidenedWords(in l, i))), ref d, i);
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TV Uniform53<TV>(TV high, TV low)
-        where TV : struct, IDoubleLanes<TV>
+    private static TD Uniform53<TW, TL, TD>(TL high, TL low)
+        where TW : IVectorWidth<TL, TD>
+        where TL : struct
+        where TD : struct
     {
-        TV k = TV.Or(TV.ShiftLeft(high, 21), TV.ShiftRightLogical(low, 11));
-        TV upper = DeterministicMath.Int52ToDouble(TV.ShiftRightLogical(k, 26));
-        TV lower = DeterministicMath.Int52ToDouble(TV.And(k, TV.CreateBits((1UL << 26) - 1)));
-        return upper * TV.Create(1.0 / 134217728.0) + lower * TV.Create(1.0 / 9007199254740992.0);
+        TL k = TW.Or(TW.ShiftLeft(high, 21), TW.ShiftRightLogical(low, 11));
+        TD upper = DeterministicMath<TW, TL, TD>.Int52ToDouble(TW.ShiftRightLogical(k, 26));
+        TD lower = DeterministicMath<TW, TL, TD>.Int52ToDouble(TW.And(k, TW.Broadcast((1L << 26) - 1)));
+        return TW.AddDouble(TW.MultiplyDouble(upper, TW.BroadcastDouble(1.0 / 134217728.0)), TW.MultiplyDouble(lower, TW.BroadcastDouble(1.0 / 9007199254740992.0)));
     }
 
     private static uint HighCounterWord(long path, int continuation) => (uint)(path >> 32) | ((uint)continuation << 16);

@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using Backtest.Numerics.Lanes;
+using Backtest.Numerics.Simd;
 
 namespace Backtest.Numerics.Random;
 
@@ -13,20 +13,24 @@ internal static class Sampling
     /// opposite values) and lies within ±8.3.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TV StandardNormal<TV>(TV u)
-        where TV : struct, IDoubleLanes<TV>
+    public static TD StandardNormal<TW, TL, TD>(TD u)
+        where TW : IVectorWidth<TL, TD>
+        where TL : struct
+        where TD : struct
     {
-        TV q = (u - TV.Create(0.5)) + TV.Create(1.0 / 18014398509481984.0);
-        return DeterministicMath.NormalQuantile(q, TV.Create(0.5) - TV.Abs(q));
+        TD q = TW.AddDouble(TW.SubtractDouble(u, TW.BroadcastDouble(0.5)), TW.BroadcastDouble(1.0 / 18014398509481984.0));
+        return DeterministicMath<TW, TL, TD>.NormalQuantile(q, TW.SubtractDouble(TW.BroadcastDouble(0.5), TW.AbsDouble(q)));
     }
 
-    /// <summary>The scalar <see cref="StandardNormal{TV}(TV)"/>.</summary>
-    public static double StandardNormal(double u) => StandardNormal(ScalarLane.Create(u)).Value;
+    /// <summary>The scalar <see cref="StandardNormal{TW, TL, TD}(TD)"/>.</summary>
+    public static double StandardNormal(double u) => StandardNormal<ScalarWidth, long, double>(u);
 
     /// <summary>1 − u, in (0, 1] and exact for a 53-bit uniform u: the argument of every logarithm of a uniform.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TV Complement<TV>(TV u)
-        where TV : struct, IDoubleLanes<TV> => TV.Create(1.0) - u;
+    public static TD Complement<TW, TL, TD>(TD u)
+        where TW : IVectorWidth<TL, TD>
+        where TL : struct
+        where TD : struct => TW.SubtractDouble(TW.BroadcastDouble(1.0), u);
 
     /// <summary>Uniforms for paths firstPath… at (step, draw), then the map applied in place.</summary>
     public static void Fill<TMap>(in TMap map, RandomStream stream, long firstPath, int step, int draw, Span<double> first, Span<double> second)

@@ -1,4 +1,4 @@
-using Backtest.Numerics.Lanes;
+using Backtest.Numerics.Simd;
 
 namespace Backtest.Numerics.Random;
 
@@ -23,5 +23,5 @@ public readonly struct UniformDistribution : ILaneMap
 
     public double Upper { get; }
 
-    TV ILaneMap.Apply<TV>(TV u) => TV.Create(Lower) + (TV.Create(Upper - Lower) * u);
+    TD ILaneMap.Apply<TW, TL, TD>(TD u) => TW.AddDouble(TW.BroadcastDouble(Lower), TW.MultiplyDouble(TW.BroadcastDouble(Upper - Lower), u));
 }

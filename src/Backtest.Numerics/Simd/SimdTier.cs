@@ -3,7 +3,9 @@ using System.Runtime.Intrinsics;
 namespace Backtest.Numerics.Simd;
 
 /// <summary>
-/// A vector width the fixed-point kernels can run at. Every tier gives bit-identical results,
+/// A vector width the library's vectorised kernels run at (the fixed-point kernels, Philox and
+/// its uniforms, <see cref="DeterministicMath"/>, the distributions, the WF6 step), each written
+/// once over <see cref="IVectorWidth{TL, TD}"/>. Every tier gives bit-identical results,
 /// including which inputs throw; <see cref="Scalar"/> is the specification the others are
 /// tested against.
 /// </summary>
@@ -22,7 +24,7 @@ public enum SimdTier
     Vector512,
 }
 
-/// <summary>Which tiers exist and which one the kernels use when none is named.</summary>
+/// <summary>Which tiers exist and which one every vectorised kernel uses when none is named.</summary>
 public static class SimdTiers
 {
     /// <summary>Every tier, narrowest first.</summary>

@@ -136,6 +136,16 @@ public sealed class TrancheClaims(Int128 dsec, Int128 interest, Int128 sfi)
     /// <summary>Redeems <paramref name="dsec"/> deposit-seconds; more than remain is refused.</summary>
     public ClaimPayout Redeem(Int128 dsec)
     {
+        var payout = Preview(dsec);
+        Dsec -= dsec;
+        Interest -= payout.Interest;
+        Sfi -= payout.Sfi;
+        return payout;
+    }
+
+    /// <summary>What <see cref="Redeem"/> of <paramref name="dsec"/> would pay now, changing nothing; more than remain is refused.</summary>
+    public ClaimPayout Preview(Int128 dsec)
+    {
         if (dsec < 0 || dsec > Dsec)
         {
             throw new SaffronException(SaffronException.InsufficientTokens, $"redeeming {dsec} dsec of {Dsec} remaining");
@@ -143,10 +153,6 @@ public sealed class TrancheClaims(Int128 dsec, Int128 interest, Int128 sfi)
 
         Int128 one = Reserve.Wad.One;
         Int128 percent = Dsec == 0 ? 0 : Fixed.MulDiv(dsec, one, Dsec, Rounding.Floor);
-        var payout = new ClaimPayout(percent, Fixed.MulDiv(Interest, percent, one, Rounding.Floor), Fixed.MulDiv(Sfi, percent, one, Rounding.Floor));
-        Dsec -= dsec;
-        Interest -= payout.Interest;
-        Sfi -= payout.Sfi;
-        return payout;
+        return new ClaimPayout(percent, Fixed.MulDiv(Interest, percent, one, Rounding.Floor), Fixed.MulDiv(Sfi, percent, one, Rounding.Floor));
     }
 }

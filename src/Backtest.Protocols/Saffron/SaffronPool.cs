@@ -186,6 +186,26 @@ public sealed class SaffronPool(SaffronPoolOptions options)
     /// </summary>
     public SaffronRedemption RemoveLiquidity(SaffronPosition position)
     {
+        CheckRemoval(position);
+        var payout = claims![(int)position.Tranche].Redeem(position.Dsec);
+        Principal = Principal.With(position.Tranche, Principal[position.Tranche] - position.Principal);
+        SfiLocked -= position.SfiLocked;
+        return new SaffronRedemption(position.Principal, payout.Interest, payout.Sfi, position.SfiLocked);
+    }
+
+    /// <summary>
+    /// What <see cref="RemoveLiquidity"/> of <paramref name="position"/> would pay now, changing
+    /// nothing (the payout the adapter must then deliver); refused for the same reasons.
+    /// </summary>
+    public SaffronRedemption PreviewRemoval(SaffronPosition position)
+    {
+        CheckRemoval(position);
+        var payout = claims![(int)position.Tranche].Preview(position.Dsec);
+        return new SaffronRedemption(position.Principal, payout.Interest, payout.Sfi, position.SfiLocked);
+    }
+
+    private void CheckRemoval(SaffronPosition position)
+    {
         if (claims is null)
         {
             throw new SaffronException(SaffronException.NotWoundDown, $"epoch {Options.Epoch} is still running");
@@ -195,10 +215,5 @@ public sealed class SaffronPool(SaffronPoolOptions options)
         {
             throw new SaffronException(SaffronException.InsufficientTokens, $"position {position} exceeds what the tranche holds");
         }
-
-        var payout = claims[(int)position.Tranche].Redeem(position.Dsec);
-        Principal = Principal.With(position.Tranche, Principal[position.Tranche] - position.Principal);
-        SfiLocked -= position.SfiLocked;
-        return new SaffronRedemption(position.Principal, payout.Interest, payout.Sfi, position.SfiLocked);
     }
 }

@@ -187,38 +187,21 @@ public sealed class WaterfallVault
 
     /// <summary>
     /// Burns unlocked tokens (oldest lots first) and pays tokens · capital / supply, rounded
-    /// down. Refused if it would leave capital below the coverage sold.
+    /// down. Refused (<see cref="WithdrawRefusal"/>) while paused, for tokens not held or still
+    /// locked, or if it would leave capital below the coverage sold.
     /// </summary>
     /// <returns>The payout.</returns>
     public long Withdraw(string account, Tranche tranche, long tokens, long now)
     {
-        Observe(now);
-        RefuseWhilePaused("withdraw");
+        var refusal = WithdrawRefusal(account, tranche, tokens, now);
+        if (refusal is not null)
+        {
+            throw refusal;
+        }
+
         int i = IndexOf(tranche);
-        if (tokens <= 0)
-        {
-            throw new InvalidAmountException($"cannot redeem {tokens} tokens");
-        }
-
-        var lots = _lots.GetValueOrDefault((account, tranche)) ?? [];
-        long held = lots.Sum(l => l.Tokens);
-        if (held < tokens)
-        {
-            throw new InsufficientBalanceException(account, tranche, tokens, held);
-        }
-
-        long unlocked = lots.Where(l => l.UnlocksAt <= now).Sum(l => l.Tokens);
-        if (unlocked < tokens)
-        {
-            throw new LockupActiveException(account, tranche, tokens, unlocked, TimeUnlocking(lots, tokens));
-        }
-
+        var lots = _lots[(account, tranche)];
         long payout = Fixed.MulDiv(tokens, _capital[i], _supply[i], Rounding.Floor);
-        if (TotalCapital - payout < CoverageSold)
-        {
-            throw new InsufficientCollateralException("withdraw", TotalCapital - payout, CoverageSold);
-        }
-
         BurnUnlocked(lots, tokens, now);
         if (lots.Count == 0)
         {
@@ -231,6 +214,47 @@ public sealed class WaterfallVault
         TotalWithdrawn = Fixed.Add(TotalWithdrawn, payout);
         _clock = now;
         return payout;
+    }
+
+    /// <summary>
+    /// The refusal <see cref="Withdraw"/> would raise for these arguments now, unthrown, or null if
+    /// it would pay; changes nothing. Lets a caller that retries refused withdrawals every day ask
+    /// without the cost of an exception each time.
+    /// </summary>
+    public WaterfallException? WithdrawRefusal(string account, Tranche tranche, long tokens, long now)
+    {
+        Observe(now);
+        if (Paused)
+        {
+            return new VaultPausedException("withdraw", PauseCauses);
+        }
+
+        if (!Tranches.IsValid(tranche))
+        {
+            return new InvalidTrancheException((int)tranche);
+        }
+
+        if (tokens <= 0)
+        {
+            return new InvalidAmountException($"cannot redeem {tokens} tokens");
+        }
+
+        int i = Tranches.Index(tranche);
+        var lots = _lots.GetValueOrDefault((account, tranche)) ?? [];
+        long held = lots.Sum(l => l.Tokens);
+        if (held < tokens)
+        {
+            return new InsufficientBalanceException(account, tranche, tokens, held);
+        }
+
+        long unlocked = lots.Where(l => l.UnlocksAt <= now).Sum(l => l.Tokens);
+        if (unlocked < tokens)
+        {
+            return new LockupActiveException(account, tranche, tokens, unlocked, TimeUnlocking(lots, tokens));
+        }
+
+        long payout = Fixed.MulDiv(tokens, _capital[i], _supply[i], Rounding.Floor);
+        return TotalCapital - payout < CoverageSold ? new InsufficientCollateralException("withdraw", TotalCapital - payout, CoverageSold) : null;
     }
 
     /// <summary>

@@ -153,7 +153,9 @@ internal sealed class LossDistributionRule : IFigureRule
             foreach (var set in sets)
             {
                 var rows = context.Run.RowsOf(paths, scenario, set);
-                if (rows.Length < 2)
+
+                // A log-probability curve needs some path with a loss; a run that lost nothing has no curve to draw.
+                if (rows.Length < 2 || !rows.Any(r => losses.Any(c => c.Number(r) > 0)))
                 {
                     continue;
                 }

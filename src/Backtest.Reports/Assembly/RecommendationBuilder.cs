@@ -33,6 +33,11 @@ internal static class RecommendationBuilder
             blocks.Add(new Note(ObjectiveDefaults.Describe(objective)));
         }
 
+        if (runs.All(r => runs.Count(o => o.Scenario == r.Scenario) == 1))
+        {
+            return [new Note("Each scenario was run with one parameter set, so there is nothing to rank; a study that sweeps parameters gets a recommendation per scenario.")];
+        }
+
         foreach (var scenario in context.Run.Scenarios())
         {
             var sets = runs.Where(r => r.Scenario == scenario).Select(r => r.ParameterSet).ToArray();

@@ -17,6 +17,12 @@ public sealed record ReportOptions
 
     /// <summary>At most this many figures per chart rule; the report says when it shows fewer than it could.</summary>
     public int MaxFiguresPerRule { get; init; } = 8;
+
+    /// <summary>
+    /// Earlier runs of the same study from the run catalogue, shown in their own section; null
+    /// when no catalogue was consulted (the section is then left out).
+    /// </summary>
+    public RunHistory? History { get; init; }
 }
 
 /// <summary>What the chart rules share while a report is built.</summary>

@@ -53,18 +53,26 @@ internal static class SeriesCharts
         }
 
         var first = slices[0].Slice!;
+
+        // An input the parameters do not change (a historical price) is the same line for every
+        // set: drawn once, or the last set's line would hide the others under a full legend.
+        bool identical = slices.Length > 1 && slices.All(s => s.Slice!.X.SequenceEqual(first.X) && s.Slice.Get("value")!.SequenceEqual(first.Get("value")!));
+        var series = identical
+            ? [new LineSeries($"all {slices.Length} parameter sets", first.X, first.Get("value")!)]
+            : slices.Select(s => new LineSeries(s.Set, s.Slice!.X, s.Slice.Get("value")!)).ToArray();
         var chart = new LineChart
         {
             Title = $"{variable}: {scenario}",
             Subtitle = Trim(first.Variable.Description),
             XAxis = XAxis(first, context.Run),
             YAxis = YAxis(first.Variable),
-            Series = slices.Select(s => new LineSeries(s.Set, s.Slice!.X, s.Slice.Get("value")!)).ToArray(),
+            Series = series,
             Band = band,
         };
         string shown = slices.Length < sets.Length ? $" The first {slices.Length} of {sets.Length} parameter sets are drawn; the others are in series.parquet." : string.Empty;
-        string caption = $"{variable} ({first.Variable.Unit ?? "no unit"}) in scenario {scenario} ({context.PathStatement(scenario, slices[0].Set)}), one line per parameter set; {context.HorizonStatement(scenario, slices[0].Set)}.{shown}"
-            + (extra is null ? string.Empty : " " + string.Join(" ", slices.Select(s => $"{s.Set}: {extra(s.Slice!)}")));
+        string lines = identical ? $"one line: the values are identical for all {slices.Length} parameter sets" : "one line per parameter set";
+        string caption = $"{variable} ({first.Variable.Unit ?? "no unit"}) in scenario {scenario} ({context.PathStatement(scenario, slices[0].Set)}), {lines}; {context.HorizonStatement(scenario, slices[0].Set)}.{shown}"
+            + (extra is null ? string.Empty : " " + (identical ? extra(first) : string.Join(" ", slices.Select(s => $"{s.Set}: {extra(s.Slice!)}"))));
         return new Figure(context.FigureName(variable, scenario), chart, caption);
     }
 

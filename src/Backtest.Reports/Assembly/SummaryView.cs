@@ -11,8 +11,14 @@ internal sealed record SummaryMetric(DataColumn Column, DataColumn? Lower, DataC
     /// <summary>Whether the metric has one value per run even though runs have several rows (e.g. a run probability repeated on every tier row).</summary>
     public bool PerRun { get; init; }
 
+    /// <summary>The <c>NAME_se</c> companion (standard error) of a metric reported without an interval.</summary>
+    public DataColumn? StandardError { get; init; }
+
     public Estimate Estimate(int row) =>
-        new(Column.Number(row), Lower?.Number(row) is { } lo && double.IsFinite(lo) ? lo : null, Upper?.Number(row) is { } hi && double.IsFinite(hi) ? hi : null);
+        new(Column.Number(row), Lower?.Number(row) is { } lo && double.IsFinite(lo) ? lo : null, Upper?.Number(row) is { } hi && double.IsFinite(hi) ? hi : null)
+        {
+            StandardError = StandardError?.Number(row) is { } se && double.IsFinite(se) ? se : null,
+        };
 }
 
 /// <summary>
@@ -20,7 +26,8 @@ internal sealed record SummaryMetric(DataColumn Column, DataColumn? Lower, DataC
 /// conventions (docs/reports.md): identity columns; swept parameters (named by the manifest);
 /// row keys (other text, integer-32, boolean and date columns, e.g. <c>tier</c>); metrics (Int64,
 /// Amount and Double columns); and interval bounds, the companions <c>NAME_lo</c> and
-/// <c>NAME_hi</c> of a metric <c>NAME</c>. A <c>paths</c> column gives per-row path counts.
+/// <c>NAME_hi</c> of a metric <c>NAME</c>, or its standard error <c>NAME_se</c>. A <c>paths</c>
+/// column gives per-row path counts.
 /// </summary>
 internal sealed class SummaryView
 {
@@ -33,7 +40,8 @@ internal sealed class SummaryView
         Swept = run.Manifest.SweptParameters.Select(summary.Find).OfType<DataColumn>().ToArray();
         var swept = Swept.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
         bool IsBound(DataColumn c) =>
-            (c.Name.EndsWith("_lo", StringComparison.Ordinal) || c.Name.EndsWith("_hi", StringComparison.Ordinal))
+            (c.Name.EndsWith("_lo", StringComparison.Ordinal) || c.Name.EndsWith("_hi", StringComparison.Ordinal)
+                || (c.Name.EndsWith("_se", StringComparison.Ordinal) && summary.Find(c.Name[..^3] + "_lo") is null))
             && summary.Find(c.Name[..^3]) is { IsNumeric: true };
         RowKeys = summary.Columns
             .Where(c => !RunData.IdentityColumns.Contains(c.Name) && !swept.Contains(c.Name)
@@ -49,7 +57,7 @@ internal sealed class SummaryView
         CommonPaths = paths.Length == 1 ? paths[0] : null;
         CommonHorizon = horizons.Length == 1 ? horizons[0] : null;
         QualifierKeys = MinimalQualifier(runs);
-        Metrics = candidates.Select(c => Describe(c, summary.Find(c.Name + "_lo"), summary.Find(c.Name + "_hi"))).Select(m => IsPerRun(m, runs) && RowKeys.Count > 0
+        Metrics = candidates.Select(c => Describe(c, summary.Find(c.Name + "_lo"), summary.Find(c.Name + "_hi"), summary.Find(c.Name + "_se"))).Select(m => IsPerRun(m, runs) && RowKeys.Count > 0
             ? m with { PerRun = true, Descriptor = m.Descriptor.LossClass is null ? m.Descriptor : m.Descriptor with { LossClass = "as stated in the definition (one value per run)" } }
             : m).ToArray();
     }
@@ -102,28 +110,79 @@ internal sealed class SummaryView
     }
 
     /// <summary>
-    /// The run tables, one per scenario: one row per summary row, keyed by parameter set, swept
-    /// parameters and row keys.
+    /// The metrics of the headline tables (<see cref="HeadlineMetrics.Select"/>); all metrics
+    /// when the summary has no more than <see cref="HeadlineMetrics.FullTableLimit"/>.
     /// </summary>
-    public IReadOnlyList<RunTable> Tables()
+    public IReadOnlyList<SummaryMetric> Headline()
+    {
+        if (Metrics.Count <= HeadlineMetrics.FullTableLimit)
+        {
+            return Metrics;
+        }
+
+        var byName = Metrics.ToDictionary(m => m.Column.Name, StringComparer.Ordinal);
+        return HeadlineMetrics.Select(Metrics.Select(m => (m.Column.Name, m.Column.Unit)).ToArray()).Select(n => byName[n]).ToArray();
+    }
+
+    /// <summary>
+    /// Whether every parameter set has the same swept values in every scenario, so the values can
+    /// be listed once (<see cref="ParameterSetTable"/>) instead of in every run table.
+    /// </summary>
+    public bool SweptValuesPerSet()
+    {
+        var set = Run.Summary.Column(RunData.ParameterSetColumn);
+        return Enumerable.Range(0, Run.Summary.RowCount)
+            .GroupBy(set.Text)
+            .All(g => g.Select(r => string.Join("\u0001", Swept.Select(c => c.Text(r)))).Distinct().Count() == 1);
+    }
+
+    /// <summary>One row per parameter set with its swept values, or null when nothing is swept.</summary>
+    public RunTable? ParameterSetTable()
+    {
+        if (Swept.Count == 0)
+        {
+            return null;
+        }
+
+        var set = Run.Summary.Column(RunData.ParameterSetColumn);
+        var rows = Enumerable.Range(0, Run.Summary.RowCount).DistinctBy(set.Text)
+            .Select(r => new RunTableRow([set.Text(r), .. SweptCells(r)], null, null, []))
+            .ToArray();
+        return new RunTable { Title = "Parameter sets: the swept parameters' values", Keys = ["parameter set", .. SweptHeaders()], Metrics = [], Rows = rows };
+    }
+
+    /// <summary>
+    /// The run tables of one scenario with the given metrics: one row per summary row, keyed by
+    /// parameter set, the swept parameters when <paramref name="withSwept"/>, and the row keys.
+    /// </summary>
+    public RunTable Table(string scenarioName, string title, IReadOnlyList<SummaryMetric> metrics, bool withSwept)
     {
         var scenario = Run.Summary.Column(RunData.ScenarioColumn);
         var set = Run.Summary.Column(RunData.ParameterSetColumn);
         var keys = new List<string> { "parameter set" };
-        keys.AddRange(Swept.Select(c => c.Unit is null ? c.Name : $"{c.Name} ({c.Unit})"));
-        keys.AddRange(RowKeys.Select(c => c.Name));
-        return Run.Scenarios().Select(name =>
+        if (withSwept)
         {
-            var rows = Enumerable.Range(0, Run.Summary.RowCount).Where(r => scenario.Text(r) == name).Select(r =>
+            keys.AddRange(SweptHeaders());
+        }
+
+        keys.AddRange(RowKeys.Select(c => c.Name));
+        var rows = Enumerable.Range(0, Run.Summary.RowCount).Where(r => scenario.Text(r) == scenarioName).Select(r =>
+        {
+            var k = new List<string> { set.Text(r) };
+            if (withSwept)
             {
-                var k = new List<string> { set.Text(r) };
-                k.AddRange(Swept.Select(c => c.IsNumeric ? NumberFormat.Plain(c.Number(r)) : c.Text(r)));
-                k.AddRange(RowKeys.Select(c => c.Text(r)));
-                return new RunTableRow(k, Run.PathCount(name, set.Text(r)), Run.Horizon(name, set.Text(r)), Metrics.Select(m => (Estimate?)m.Estimate(r)).ToArray());
-            }).ToArray();
-            return new RunTable { Title = $"Scenario {name}", Keys = keys, Metrics = Metrics.Select(m => m.Descriptor).ToArray(), Rows = rows };
+                k.AddRange(SweptCells(r));
+            }
+
+            k.AddRange(RowKeys.Select(c => c.Text(r)));
+            return new RunTableRow(k, Run.PathCount(scenarioName, set.Text(r)), Run.Horizon(scenarioName, set.Text(r)), metrics.Select(m => (Estimate?)m.Estimate(r)).ToArray());
         }).ToArray();
+        return new RunTable { Title = title, Keys = keys, Metrics = metrics.Select(m => m.Descriptor).ToArray(), Rows = rows };
     }
+
+    private IEnumerable<string> SweptHeaders() => Swept.Select(c => c.Unit is null ? c.Name : $"{c.Name} ({c.Unit})");
+
+    private IEnumerable<string> SweptCells(int row) => Swept.Select(c => c.IsNumeric ? NumberFormat.Plain(c.Number(row)) : c.Text(row));
 
     private IReadOnlyList<DataColumn> MinimalQualifier(IReadOnlyList<(string Scenario, string ParameterSet)> runs)
     {
@@ -149,17 +208,18 @@ internal sealed class SummaryView
         runs.All(r =>
         {
             var rows = RowsOf(r.Scenario, r.ParameterSet);
-            return rows.All(row => Same(metric.Column, row, rows[0]) && (metric.Lower is null || Same(metric.Lower, row, rows[0])) && (metric.Upper is null || Same(metric.Upper, row, rows[0])));
+            return rows.All(row => new[] { metric.Column, metric.Lower, metric.Upper, metric.StandardError }.All(c => c is null || Same(c, row, rows[0])));
         });
 
     private static bool Same(DataColumn column, int a, int b) => column.Number(a).Equals(column.Number(b));
 
-    private SummaryMetric Describe(DataColumn column, DataColumn? lower, DataColumn? upper)
+    private SummaryMetric Describe(DataColumn column, DataColumn? lower, DataColumn? upper, DataColumn? standardError)
     {
         string name = column.Name.ToLowerInvariant();
         bool isLoss = name.Contains("loss", StringComparison.Ordinal) || name.Contains("shortfall", StringComparison.Ordinal)
             || StatisticVocabulary.FromName(column.Name, column.Unit) is { } s && (s.Contains("value at risk", StringComparison.Ordinal) || s.Contains("expected shortfall", StringComparison.Ordinal));
         bool hasInterval = lower is not null && upper is not null;
+        standardError = hasInterval || standardError is not { IsNumeric: true } ? null : standardError;
         var descriptor = new MetricDescriptor(column.Name, column.Name, string.IsNullOrWhiteSpace(column.Description) ? "no description recorded" : column.Description)
         {
             Unit = column.Unit,
@@ -168,12 +228,14 @@ internal sealed class SummaryView
             Horizon = CommonHorizon,
             Paths = CommonPaths,
             LossClass = isLoss ? (RowKeys.Count > 0 ? $"per row ({string.Join(", ", RowKeys.Select(k => k.Name))})" : "as stated in the definition") : null,
-            Interval = hasInterval ? $"[{lower!.Name}, {upper!.Name}]: {lower.Description}" : null,
+            Interval = hasInterval ? $"[{lower!.Name}, {upper!.Name}]: {lower.Description}"
+                : standardError is not null ? $"± standard error ({standardError.Name}): {standardError.Description}"
+                : null,
             Better = isLoss || (column.Unit == "probability" && (name.Contains("run", StringComparison.Ordinal) || name.Contains("wiped", StringComparison.Ordinal) || name.Contains("impair", StringComparison.Ordinal)))
                 ? Charts.Direction.Minimize
                 : IsYield(name) ? Charts.Direction.Maximize : null,
         };
-        return new SummaryMetric(column, hasInterval ? lower : null, hasInterval ? upper : null, descriptor);
+        return new SummaryMetric(column, hasInterval ? lower : null, hasInterval ? upper : null, descriptor) { StandardError = standardError };
     }
 
     /// <summary>Names that mean a return to holders (a frontier's "more is better" axis).</summary>

@@ -26,6 +26,9 @@ public sealed record AxisSpec(string Title, string Unit)
     /// <summary>Extend the domain to 0 (bars, areas, counts: lengths must start at zero to be honest).</summary>
     public bool IncludeZero { get; init; }
 
+    /// <summary>Whole-number ticks only (counts: a histogram's "1.5 paths" would be meaningless).</summary>
+    public bool Integral { get; init; }
+
     /// <summary>Use the data range as the domain instead of widening it to round ticks (time axes).</summary>
     public bool Tight { get; init; }
 
@@ -182,7 +185,8 @@ public abstract class Chart
             y = DrawLegend(svg, legend, y);
         }
 
-        return y + 8;
+        // The top y tick label is centred on the plot's top edge: half a label height of room keeps it clear of the header.
+        return y + 8 + (LabelSize / 2) + 2;
     }
 
     private double DrawLegend(SvgWriter svg, IReadOnlyList<LegendItem> items, double top)

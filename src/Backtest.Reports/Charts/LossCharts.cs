@@ -60,7 +60,7 @@ public sealed class Histogram : Chart
         var (edges, counts) = Bins();
         int bins = counts.Length;
         bool log = CountsOnLogScale;
-        var yAxis = new AxisSpec("Paths", "count") { IncludeZero = !log, Scale = log ? AxisScale.Log : AxisScale.Linear, Min = log ? 0.5 : null };
+        var yAxis = new AxisSpec("Paths", "count") { IncludeZero = !log, Integral = true, Scale = log ? AxisScale.Log : AxisScale.Linear, Min = log ? 0.5 : null };
         var yRange = log ? (0.5, counts.Max()) : (0.0, counts.Max());
         var plot = XYPlot.Create(ValueAxis with { Min = edges.Min, Max = edges.Max, Tight = false }, yAxis, (edges.Min, edges.Max), yRange, Width, Height, top);
         plot.DrawGrid(svg);
@@ -88,14 +88,19 @@ public sealed class Histogram : Chart
 
     protected override string? DataNote()
     {
-        if (!SeparateZeros)
+        int zeros = SeparateZeros ? Values.Count(v => v == 0) : 0;
+        var notes = new List<string>();
+        if (zeros > 0)
         {
-            return null;
+            notes.Add($"{NumberFormat.Integer(zeros)} of {NumberFormat.Integer(Values.Count)} samples ({NumberFormat.Significant(zeros / (double)Values.Count, ValueFormat.Percent)}) are exactly 0 and not drawn");
         }
 
-        int zeros = Values.Count(v => v == 0);
-        return $"{NumberFormat.Integer(zeros)} of {NumberFormat.Integer(Values.Count)} samples ({NumberFormat.Significant(zeros / (double)Values.Count, ValueFormat.Percent)}) are exactly 0 and not drawn"
-            + (CountsOnLogScale ? "; counts on a log scale" : string.Empty);
+        if (CountsOnLogScale)
+        {
+            notes.Add("counts on a log scale");
+        }
+
+        return notes.Count == 0 ? null : char.ToUpperInvariant(notes[0][0]) + string.Join("; ", notes)[1..];
     }
 
     /// <summary>Bin edges (1-2-5 width) and the count in each bin; a value on the top edge falls in the last bin.</summary>

@@ -91,7 +91,10 @@ internal static class Marks
         }
     }
 
-    /// <summary>A shaded horizontal band with its label inside the plot's top-right corner of the band.</summary>
+    /// <summary>
+    /// A shaded horizontal band between dashed lines. Its label is in the chart's legend, not in
+    /// the plot, where it would sit on top of the lines it is compared with.
+    /// </summary>
     public static void ReferenceBand(SvgWriter svg, XYPlot plot, ReferenceBand band)
     {
         double y1 = plot.MapY(band.To);
@@ -103,9 +106,6 @@ internal static class Marks
             svg.Empty("line", ("x1", SvgWriter.Num(plot.Left)), ("y1", SvgWriter.Num(y)), ("x2", SvgWriter.Num(plot.Right)), ("y2", SvgWriter.Num(y)), ("stroke", Palette.ReferenceBand), ("stroke-width", "1"), ("stroke-dasharray", "4 3"));
         }
 
-        // Inside the band when it is tall enough, else just above it (below when above would leave the plot).
-        double labelY = y2 - y1 >= 18 ? y1 + 13 : y1 - 4 >= plot.Top + 12 ? y1 - 4 : y2 + 13;
-        svg.TextElement("text", band.Label, ("x", SvgWriter.Num(plot.Right - 4)), ("y", SvgWriter.Num(labelY)), ("text-anchor", "end"), ("fill", "#00664a"), ("stroke", "#ffffff"), ("stroke-width", "3"), ("paint-order", "stroke"));
         svg.End();
     }
 }

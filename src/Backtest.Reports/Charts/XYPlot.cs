@@ -236,6 +236,12 @@ internal sealed record AxisTicks(AxisSpec Axis, double DomainMin, double DomainM
         {
             // Round outer ticks, except where a bound is fixed (a probability axis starts at 0 whatever the ticks).
             var nice = NiceTicks.Linear(lo, hi, maxCount);
+            if (axis.Integral && nice.Step < 1)
+            {
+                // Steps below 1 only arise for a range under a few units; whole numbers from the floor to the ceiling cover it.
+                nice = NiceTicks.Linear(Math.Floor(lo), Math.Max(Math.Ceiling(hi), Math.Floor(lo) + 1), (int)(Math.Max(Math.Ceiling(hi), Math.Floor(lo) + 1) - Math.Floor(lo)) + 1);
+            }
+
             double min = axis.Min ?? nice.Min, max = axis.Max ?? nice.Max;
             var kept = nice.Values.Where(v => v >= min - (nice.Step * 1e-9) && v <= max + (nice.Step * 1e-9)).ToArray();
             return All(axis, min, max, kept, NumberFormat.Ticks(kept, nice.Step, axis.Format));

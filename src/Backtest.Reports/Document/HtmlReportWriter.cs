@@ -37,6 +37,11 @@ public static class HtmlReportWriter
         thead th { background: #eef1f5; border-bottom: 2px solid #8c8c8c; text-align: left; font-weight: bold; vertical-align: bottom; }
         tbody tr:nth-child(even) { background: #fafbfc; }
         .unit { font-weight: normal; color: #4d4d4d; }
+        thead th.num { white-space: normal; }
+        th a { color: inherit; text-decoration: underline dotted #8c8c8c; }
+        details.full-table { margin: 4px 0 18px; }
+        details.full-table > summary { cursor: pointer; color: #005a8c; font-size: 14px; padding: 4px 0; }
+        dl.definitions dt[id] { font-family: 'DejaVu Sans Mono', monospace; font-size: 14px; }
         td.key { white-space: nowrap; }
         .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
         sup { font-size: 10px; line-height: 0; }
@@ -90,7 +95,8 @@ public static class HtmlReportWriter
             html.Append("<li><a href=\"#").Append(E(section.Id)).Append("\">").Append(E(section.Title)).Append("</a></li>\n");
         }
 
-        if (document.Definitions.Count > 0)
+        bool definitions = document.Definitions.Count > 0 || document.Columns.Count > 0;
+        if (definitions)
         {
             html.Append("<li><a href=\"#definitions\">Definitions</a></li>\n");
         }
@@ -108,7 +114,7 @@ public static class HtmlReportWriter
             html.Append("</section>\n");
         }
 
-        if (document.Definitions.Count > 0)
+        if (definitions)
         {
             html.Append("<section id=\"definitions\">\n<h2>Definitions</h2>\n<dl class=\"definitions\">\n");
             foreach (var (term, definition) in document.Definitions)
@@ -116,7 +122,19 @@ public static class HtmlReportWriter
                 html.Append("<dt>").Append(E(term)).Append("</dt><dd>").Append(E(definition)).Append("</dd>\n");
             }
 
-            html.Append("</dl>\n</section>\n");
+            html.Append("</dl>\n");
+            if (document.Columns.Count > 0)
+            {
+                html.Append("<h3 id=\"columns\">Columns of the run tables</h3>\n<p>").Append(E(ColumnsIntro)).Append("</p>\n<dl class=\"definitions\">\n");
+                foreach (var column in document.Columns)
+                {
+                    html.Append("<dt id=\"").Append(E(ReportDocument.ColumnAnchor(column.Key))).Append("\">").Append(E(column.Header)).Append("</dt><dd>").Append(E(column.DefinitionText())).Append("</dd>\n");
+                }
+
+                html.Append("</dl>\n");
+            }
+
+            html.Append("</section>\n");
         }
 
         html.Append("</main>\n<footer>Self-contained report: every chart is inline SVG, also written beside this file as its own .svg. No scripts or network access are needed to read it.</footer>\n</div>\n</body>\n</html>\n");
@@ -136,11 +154,25 @@ public static class HtmlReportWriter
             case Preformatted pre:
                 html.Append("<pre>").Append(E(pre.Text)).Append("</pre>\n");
                 break;
+            case TableBlock { Collapsed: { } summary } t:
+                html.Append("<details class=\"full-table\">\n<summary>").Append(E(summary)).Append("</summary>\n");
+                WriteTable(html, TableModel.From(t.Table), ++counters.Tables);
+                html.Append("</details>\n");
+                break;
             case TableBlock t:
                 WriteTable(html, TableModel.From(t.Table), ++counters.Tables);
                 break;
             case FigureBlock f:
                 WriteFigure(html, f.Figure, ++counters.Figures);
+                break;
+            case LinkList list:
+                html.Append("<ul>\n");
+                foreach (var item in list.Items)
+                {
+                    html.Append("<li>").Append(item.Href is null ? E(item.Text) : $"<a href=\"{E(item.Href)}\">{E(item.Text)}</a>").Append("</li>\n");
+                }
+
+                html.Append("</ul>\n");
                 break;
             case RecommendationBlock r:
                 var rec = r.Recommendation;
@@ -166,7 +198,24 @@ public static class HtmlReportWriter
         html.Append("<div class=\"table-wrap\">\n<table>\n<caption>Table ").Append(number.ToString(CultureInfo.InvariantCulture)).Append(". ").Append(E(table.Title)).Append("</caption>\n<thead><tr>");
         foreach (var h in table.Headers)
         {
-            html.Append("<th scope=\"col\"").Append(h.Numeric ? " class=\"num\"" : string.Empty).Append('>').Append(E(h.Text));
+            html.Append("<th scope=\"col\"").Append(h.Numeric ? " class=\"num\"" : string.Empty);
+            if (h.Hint is not null)
+            {
+                html.Append(" title=\"").Append(E(h.Hint)).Append('"');
+            }
+
+            html.Append('>');
+            // Snake-case names may break after an underscore, so a narrow column wraps its header instead of widening the table.
+            string name = E(h.Text).Replace("_", "_<wbr>", StringComparison.Ordinal);
+            if (h.Link is null)
+            {
+                html.Append(name);
+            }
+            else
+            {
+                html.Append("<a href=\"#").Append(E(h.Link)).Append("\">").Append(name).Append("</a>");
+            }
+
             if (h.Unit is not null)
             {
                 html.Append("<br><span class=\"unit\">").Append(E(h.Unit)).Append("</span>");
@@ -213,6 +262,9 @@ public static class HtmlReportWriter
             .Append("<figcaption><strong>Figure ").Append(number.ToString(CultureInfo.InvariantCulture)).Append(".</strong> ").Append(E(figure.Caption))
             .Append(" <a href=\"").Append(E(figure.FileName)).Append("\">SVG file</a></figcaption>\n</figure>\n");
     }
+
+    /// <summary>Said once above the column definitions: where the statements a definition leaves out are.</summary>
+    internal const string ColumnsIntro = "Each run table's title gives the paths and horizon its numbers are computed over (or, where they differ by row, its paths and horizon columns do). The entries below give the rest: what the column measures, the statistic, the loss class, how its interval was computed, and its unit.";
 
     private static string E(string text) => WebUtility.HtmlEncode(text);
 

@@ -43,6 +43,14 @@ public static class MarkdownSummaryWriter
                     case FigureBlock f:
                         WriteFigure(md, f.Figure, ++figures);
                         break;
+                    case LinkList list:
+                        md.Append('\n');
+                        foreach (var item in list.Items)
+                        {
+                            md.Append("- ").Append(item.Href is null ? Inline(item.Text) : $"[{Inline(item.Text)}](<{item.Href.Replace(">", "%3E", StringComparison.Ordinal)}>)").Append('\n');
+                        }
+
+                        break;
                     case RecommendationBlock r:
                         var rec = r.Recommendation;
                         md.Append("\n### ").Append(Inline(char.ToUpperInvariant(rec.Scope[0]) + rec.Scope[1..])).Append("\n\n");
@@ -62,12 +70,21 @@ public static class MarkdownSummaryWriter
             }
         }
 
-        if (document.Definitions.Count > 0)
+        if (document.Definitions.Count > 0 || document.Columns.Count > 0)
         {
             md.Append("\n## Definitions\n\n");
             foreach (var (term, definition) in document.Definitions)
             {
                 md.Append("- **").Append(Inline(term)).Append("**: ").Append(Inline(definition)).Append('\n');
+            }
+
+            if (document.Columns.Count > 0)
+            {
+                md.Append("\n### Columns of the run tables\n\n").Append(Inline(HtmlReportWriter.ColumnsIntro)).Append("\n\n");
+                foreach (var column in document.Columns)
+                {
+                    md.Append("- **").Append(Inline(column.Header)).Append("**: ").Append(Inline(column.DefinitionText())).Append('\n');
+                }
             }
         }
 

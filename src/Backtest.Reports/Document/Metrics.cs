@@ -63,20 +63,31 @@ public sealed record MetricDescriptor(string Key, string Label, string Definitio
         return list;
     }
 
+    /// <summary>
+    /// What the column means wherever it appears, as one sentence: definition, statistic, loss
+    /// class, interval method and unit, without the paths and horizon a table states itself.
+    /// </summary>
+    public string DefinitionText() =>
+        string.Join("; ", Statements(perRow: true).Where(s => s.Name is not ("paths" or "horizon")).Select(s => s.Name == "definition" ? s.Text.TrimEnd('.') : $"{s.Name}: {s.Text}")) + ".";
+
     /// <summary>The statements as one sentence, for captions and footnotes.</summary>
     public string StatementText(bool perRow) =>
         string.Join("; ", Statements(perRow).Select(s => s.Name == "definition" ? s.Text.TrimEnd('.') : $"{s.Name}: {s.Text}")) + ".";
 }
 
-/// <summary>A number with its optional interval bounds (same units).</summary>
+/// <summary>A number with its optional interval bounds or standard error (same units).</summary>
 public sealed record Estimate(double Value, double? Lower = null, double? Upper = null)
 {
+    /// <summary>The standard error the model reported instead of an interval (a <c>NAME_se</c> column), if any.</summary>
+    public double? StandardError { get; init; }
+
     public bool HasInterval => Lower is not null && Upper is not null;
 
-    /// <summary>"0.012 [0.009, 0.016]" with an interval, "0.012" without, "n/a" for NaN.</summary>
+    /// <summary>"0.012 [0.009, 0.016]" with an interval, "0.012 ± 0.0011" with a standard error, "0.012" without, "n/a" for NaN.</summary>
     public string Format(ValueFormat format) =>
         double.IsNaN(Value) ? "n/a"
         : HasInterval ? NumberFormat.Interval(Value, Lower!.Value, Upper!.Value, format)
+        : StandardError is { } se ? NumberFormat.WithStandardError(Value, se, format)
         : NumberFormat.Significant(Value, format);
 }
 

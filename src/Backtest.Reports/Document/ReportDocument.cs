@@ -19,6 +19,16 @@ public sealed class ReportDocument
     /// <summary>Terms used in the report and what they mean (rendered at the end).</summary>
     public List<(string Term, string Definition)> Definitions { get; } = [];
 
+    /// <summary>
+    /// The run tables' metric columns, each defined once (rendered with the definitions); a run
+    /// table's header links to its column's entry instead of repeating it under every table.
+    /// </summary>
+    public List<MetricDescriptor> Columns { get; } = [];
+
+    /// <summary>The HTML anchor of a column's definition: "col-" and the key with anything but letters, digits, '-' and '_' as '-'.</summary>
+    public static string ColumnAnchor(string key) =>
+        "col-" + string.Concat(key.Select(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' ? c : '-'));
+
     /// <summary>Every figure of the report, in order of appearance.</summary>
     public IEnumerable<Figure> Figures() =>
         Sections.SelectMany(s => s.Blocks).SelectMany(b => b switch
@@ -63,11 +73,18 @@ public sealed record Note(string Text) : ReportBlock;
 /// <summary>Text shown verbatim in a monospaced block (e.g. the study file).</summary>
 public sealed record Preformatted(string Text) : ReportBlock;
 
-public sealed record TableBlock(RunTable Table) : ReportBlock;
+/// <summary>A table; with <paramref name="Collapsed"/> set, HTML folds it under that summary line (Markdown prints it whole).</summary>
+public sealed record TableBlock(RunTable Table, string? Collapsed = null) : ReportBlock;
 
 public sealed record FigureBlock(Figure Figure) : ReportBlock;
 
 public sealed record RecommendationBlock(Recommendation Recommendation) : ReportBlock;
+
+/// <summary>A bulleted list whose items link to <see cref="ListItem.Href"/> where it is not null.</summary>
+public sealed record LinkList(IReadOnlyList<ListItem> Items) : ReportBlock;
+
+/// <summary>One item of a <see cref="LinkList"/>: plain text, and a relative or absolute address.</summary>
+public sealed record ListItem(string Text, string? Href);
 
 /// <summary>
 /// A chart with its file name (without ".svg"; letters, digits and '-') and a caption stating
@@ -81,7 +98,9 @@ public sealed record Figure(string Name, Chart Chart, string Caption)
 /// <summary>
 /// A run table: key columns (scenario, parameter set, swept parameters, row keys such as the
 /// tier), then per-row paths and horizon, then metric columns whose cells are estimates with
-/// intervals. Each metric's statements are footnoted under the table.
+/// intervals. Statements shared by every row (paths, horizon) go in the title; each metric's
+/// definition, statistic, loss class and interval method are in the document's column
+/// definitions (<see cref="ReportDocument.Columns"/>), which the headers link to.
 /// </summary>
 public sealed class RunTable
 {

@@ -2,18 +2,31 @@ using Backtest.Reports.Formatting;
 
 namespace Backtest.Reports.Document;
 
-/// <summary>A header cell: text, its unit if any, whether its column holds numbers (right-aligned), and its footnote number (0 for none).</summary>
+/// <summary>
+/// A header cell: text, its unit if any, whether its column holds numbers (right-aligned), its
+/// footnote number (0 for none), and the anchor of its column definition with the definition
+/// itself as a hint (null for none).
+/// </summary>
 internal sealed record HeaderCell(string Text, bool Numeric, int Footnote, string? Unit = null)
 {
+    public string? Link { get; init; }
+
+    public string? Hint { get; init; }
+
     public static HeaderCell Metric(MetricDescriptor metric, int footnote) =>
         new(metric.Label, true, footnote, string.IsNullOrEmpty(metric.Unit) ? null : metric.Unit);
+
+    /// <summary>A metric header that links to the column's definition instead of a footnote.</summary>
+    public static HeaderCell Defined(MetricDescriptor metric) =>
+        Metric(metric, 0) with { Link = ReportDocument.ColumnAnchor(metric.Key), Hint = metric.Definition };
 
     /// <summary>"name (unit)" on one line.</summary>
     public string Full => Unit is null ? Text : $"{Text} ({Unit})";
 }
 
 /// <summary>
-/// A table as the writers print it: headers, rows of cell texts, and footnotes. Built once from a
+/// A table as the writers print it: headers, rows of cell texts, and footnotes (a run table has
+/// none: its headers link to the column definitions). Built once from a
 /// <see cref="RunTable"/> or a <see cref="Recommendation"/> so HTML and Markdown say the same thing.
 /// </summary>
 internal sealed record TableModel(string Title, IReadOnlyList<HeaderCell> Headers, IReadOnlyList<IReadOnlyList<string>> Rows, IReadOnlyList<string> Footnotes)
@@ -50,7 +63,7 @@ internal sealed record TableModel(string Title, IReadOnlyList<HeaderCell> Header
             headers.Add(new HeaderCell("horizon", false, 0));
         }
 
-        headers.AddRange(table.Metrics.Select((m, i) => HeaderCell.Metric(m, i + 1)));
+        headers.AddRange(table.Metrics.Select(HeaderCell.Defined));
         var rows = table.Rows.Select(r =>
         {
             var cells = r.Keys.ToList();
@@ -67,10 +80,7 @@ internal sealed record TableModel(string Title, IReadOnlyList<HeaderCell> Header
             cells.AddRange(r.Values.Select((v, i) => v?.Format(table.Metrics[i].Format) ?? "n/a"));
             return (IReadOnlyList<string>)cells;
         }).ToArray();
-        var footnotes = table.Metrics
-            .Select(m => m with { Paths = m.Paths ?? commonPaths, Horizon = m.Horizon ?? commonHorizon })
-            .Select(m => $"{m.Header}: {m.StatementText(perRow: paths || horizon)}").ToArray();
-        return new TableModel(title, headers, rows, footnotes);
+        return new TableModel(title, headers, rows, []);
     }
 
     public static TableModel From(Recommendation recommendation)

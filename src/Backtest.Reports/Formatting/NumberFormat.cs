@@ -11,7 +11,7 @@ public enum ValueFormat
     /// <summary>A fraction shown as a percentage (0.05 → 5%).</summary>
     Percent,
 
-    /// <summary>Large magnitudes with a suffix: k (10³), M (10⁶), B (10⁹), T (10¹²); small ones as <see cref="Number"/>.</summary>
+    /// <summary>Magnitudes of 10,000 and more with a suffix: k (10³), M (10⁶), B (10⁹), T (10¹²) (so "12.5k", never "1.2k"); smaller ones as <see cref="Number"/>.</summary>
     Compact,
 
     /// <summary>A calendar date stored as <see cref="DateOnly.DayNumber"/>.</summary>
@@ -102,6 +102,13 @@ public static class NumberFormat
     }
 
     /// <summary>
+    /// An estimate with its standard error: the estimate with three significant digits, the
+    /// standard error with two, each in its own magnitude ("0.494 ± 0.0035", "28.2M ± 490").
+    /// </summary>
+    public static string WithStandardError(double value, double standardError, ValueFormat format) =>
+        double.IsFinite(standardError) ? $"{Significant(value, format)} ± {Significant(Math.Abs(standardError), format, 2)}" : Significant(value, format);
+
+    /// <summary>
     /// Axis tick labels: every tick gets the same decimals, chosen from the tick step, so the
     /// labels of one axis line up ("0.0, 0.5, 1.0"; "0%, 25%, 50%"; "0, 5M, 10M").
     /// </summary>
@@ -119,7 +126,7 @@ public static class NumberFormat
             labels[i] = format switch
             {
                 ValueFormat.Percent => Fixed(ticks[i] * 100, StepDecimals(step * 100)) + "%",
-                ValueFormat.Compact when CompactScale(largest) is var (scale, suffix) && scale > 1 =>
+                ValueFormat.Compact when CompactScale(largest) is var (scale, suffix) && scale > 1 && largest >= 10_000 =>
                     ticks[i] == 0 ? "0" : Fixed(ticks[i] / scale, StepDecimals(step / scale)) + suffix,
                 _ => Fixed(ticks[i], StepDecimals(step)),
             };

@@ -179,7 +179,7 @@ public class RunMetricsTests
             observer.Write(batch, i, 0);
         }
 
-        var summary = RunMetrics.Summarize(paths, Conditions, 10);
+        var summary = RunMetrics.Summarize(paths);
         Assert.Equal(0.1, summary.Double("p_run")[0], 12);
         var wilson = Numerics.Statistics.BinomialInterval.Wilson(20, 200, 0.95);
         Assert.Equal(wilson.Lower, summary.Double("p_run_lo")[0], 12);
@@ -209,7 +209,7 @@ public class RunMetricsTests
             paths.Double("first_mover_advantage")[i] = double.NaN;
         }
 
-        var summary = RunMetrics.Summarize(paths, Conditions, 100);
+        var summary = RunMetrics.Summarize(paths);
         Assert.Equal(0.75, summary.Double("p_run")[0], 12);
         Assert.Equal(7.5, summary.Double("time_to_run_p50")[0], 12);
         Assert.Equal(5.25, summary.Double("time_to_run_p05")[0], 12);
@@ -236,7 +236,7 @@ public class RunMetricsTests
             paths.Double("first_mover_advantage")[i] = double.NaN;
         }
 
-        var summary = RunMetrics.Summarize(paths, Conditions, 10);
+        var summary = RunMetrics.Summarize(paths);
         Assert.Equal(0.001, summary.Double("p_run")[0], 12);
         Assert.True(summary.Double("variance_reduction")[0] > 1);
         Assert.True(double.IsNaN(summary.Double("time_to_run_p50")[0]));

@@ -246,14 +246,14 @@ public sealed class ShardMergerTests : IDisposable
         StudyRunner.Run(study, new RunOptions(b, root) { Shard = new ShardSpec(1, 2) });
 
         var error = Assert.Throws<ShardMergeException>(() => Merge(model, a, b));
-        Assert.Contains($"input data: {DataReadingModel.File} sha256", error.Message);
+        Assert.Contains($"input data: data/{DataReadingModel.File} sha256", error.Message);
 
         // Both shards alike, but the data folder here differs from theirs.
         File.WriteAllText(prices, "date,price\n2020-01-01,1.0\n");
         StudyRunner.Run(study, new RunOptions(a, root) { Shard = new ShardSpec(1, 2) });
         File.WriteAllText(prices, "date,price\n2020-01-01,1.2\n");
         error = Assert.Throws<ShardMergeException>(() => Merge(model, a));
-        Assert.Contains($"data file {DataReadingModel.File} differs from the shards'", error.Message);
+        Assert.Contains($"data/{DataReadingModel.File} differs from the shards'", error.Message);
     }
 
     [Fact]

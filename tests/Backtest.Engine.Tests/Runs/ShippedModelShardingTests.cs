@@ -37,6 +37,86 @@ public sealed class ShippedModelShardingTests : IDisposable
                 premium_rate: [0.10, 0.15]
             """,
 
+        // The agent models: 4 runs of one block each (the reserve's replay: one path), so each
+        // shard holds at least one run and shard 0 two.
+        ["waterfall"] = """
+            name: waterfall-sharded
+            model: waterfall
+            seed: 8
+            paths: 12
+            series_paths: 5
+            scenarios:
+              - name: claims
+                kind: monte_carlo
+                steps: 40
+              - name: catastrophe
+                kind: monte_carlo
+                steps: 40
+                shock_step: 10
+                shock_loss: 0.2
+            sweep:
+              product:
+                coverage: [50000000, 80000000]
+            """,
+        ["saffron"] = """
+            name: saffron-sharded
+            model: saffron
+            seed: 9
+            paths: 12
+            series_paths: 5
+            scenarios:
+              - name: base
+                kind: monte_carlo
+                epoch_days: 7
+                redemption_days: 8
+              - name: crunch
+                kind: monte_carlo
+                epoch_days: 7
+                redemption_days: 8
+                shock_step: 8
+                bad_debt_loss: 0.1
+            sweep:
+              product:
+                a_multiplier: [3, 20]
+            """,
+        ["reserve"] = """
+            name: reserve-sharded
+            model: reserve
+            seed: 10
+            paths: 12
+            series_paths: 5
+            scenarios:
+              - name: crash
+                kind: monte_carlo
+                steps: 30
+                shock_step: 10
+                shock_drop: 0.5
+              - name: replay
+                kind: historical
+                start: 2019-07-01
+                end: 2019-08-15
+            sweep:
+              product:
+                max_deviation: [0.05, 0.3]
+            """,
+        ["defindex"] = """
+            name: defindex-sharded
+            model: defindex
+            seed: 11
+            paths: 12
+            series_paths: 5
+            scenarios:
+              - name: default-day-10
+                kind: monte_carlo
+                steps: 30
+                shock_step: 10
+                default_loss: 0.3
+            sweep:
+              product:
+                idle_share: [0.02, 0.3]
+                liquidation_cost_bps: [0, 200]
+            """,
+
         // 10 runs of one block each (history: one path; the Monte Carlo kinds: 3 paths, 2 recorded),
         // shard I of 3 taking runs I, I + 3, .... The stress scenario is importance sampled, so its
         // summary weighs paths by their likelihood ratios; the bootstrap one has a USDC de-peg.

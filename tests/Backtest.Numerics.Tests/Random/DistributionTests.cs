@@ -1,4 +1,4 @@
-using Backtest.Numerics.Lanes;
+using Backtest.Numerics.Simd;
 using Backtest.Numerics.Random;
 using MathNet.Numerics.Distributions;
 using static Backtest.Numerics.Tests.Random.GoodnessOfFit;

@@ -1,4 +1,5 @@
-using Backtest.Numerics.Lanes;
+using System.Runtime.Intrinsics;
+using Backtest.Numerics.Simd;
 using Backtest.Numerics.Random;
 
 namespace Backtest.Numerics.Tests.Random;
@@ -16,9 +17,9 @@ public class PhiloxTests
     [Fact]
     public void EveryVectorTierMatchesTheKnownAnswersInEveryLane()
     {
-        AssertTierKnownAnswer<Word128>();
-        AssertTierKnownAnswer<Word256>();
-        AssertTierKnownAnswer<Word512>();
+        AssertTierKnownAnswer<Width128, Vector128<long>, Vector128<double>>();
+        AssertTierKnownAnswer<Width256, Vector256<long>, Vector256<double>>();
+        AssertTierKnownAnswer<Width512, Vector512<long>, Vector512<double>>();
     }
 
     [Fact]
@@ -70,10 +71,10 @@ public class PhiloxTests
             expected[i] = stream.Block(firstPath + i, 17, 3);
         }
 
-        AssertFill<ScalarWord>(stream, firstPath, 17, 3, expected);
-        AssertFill<Word128>(stream, firstPath, 17, 3, expected);
-        AssertFill<Word256>(stream, firstPath, 17, 3, expected);
-        AssertFill<Word512>(stream, firstPath, 17, 3, expected);
+        AssertFill<ScalarWidth, long, double>(stream, firstPath, 17, 3, expected);
+        AssertFill<Width128, Vector128<long>, Vector128<double>>(stream, firstPath, 17, 3, expected);
+        AssertFill<Width256, Vector256<long>, Vector256<double>>(stream, firstPath, 17, 3, expected);
+        AssertFill<Width512, Vector512<long>, Vector512<double>>(stream, firstPath, 17, 3, expected);
         AssertPublicFill(stream, firstPath, 17, 3, expected);
     }
 
@@ -84,9 +85,9 @@ public class PhiloxTests
         long firstPath = (1L << 32) - 21;
         var expected = Enumerable.Range(0, 50).Select(i => stream.Block(firstPath + i, 2, 9)).ToArray();
         Assert.Equal(Philox4x32.Compute(9, 2, 0, 1, stream.Key0, stream.Key1), expected[21]);
-        AssertFill<Word128>(stream, firstPath, 2, 9, expected);
-        AssertFill<Word256>(stream, firstPath, 2, 9, expected);
-        AssertFill<Word512>(stream, firstPath, 2, 9, expected);
+        AssertFill<Width128, Vector128<long>, Vector128<double>>(stream, firstPath, 2, 9, expected);
+        AssertFill<Width256, Vector256<long>, Vector256<double>>(stream, firstPath, 2, 9, expected);
+        AssertFill<Width512, Vector512<long>, Vector512<double>>(stream, firstPath, 2, 9, expected);
     }
 
     [Fact]
@@ -112,10 +113,10 @@ public class PhiloxTests
             expectedSecond[i] = block.Second;
         }
 
-        AssertUniforms<ScalarWord, ScalarLane>(stream, expectedFirst, expectedSecond);
-        AssertUniforms<Word128, Lane128>(stream, expectedFirst, expectedSecond);
-        AssertUniforms<Word256, Lane256>(stream, expectedFirst, expectedSecond);
-        AssertUniforms<Word512, Lane512>(stream, expectedFirst, expectedSecond);
+        AssertUniforms<ScalarWidth, long, double>(stream, expectedFirst, expectedSecond);
+        AssertUniforms<Width128, Vector128<long>, Vector128<double>>(stream, expectedFirst, expectedSecond);
+        AssertUniforms<Width256, Vector256<long>, Vector256<double>>(stream, expectedFirst, expectedSecond);
+        AssertUniforms<Width512, Vector512<long>, Vector512<double>>(stream, expectedFirst, expectedSecond);
 
         var first = new double[length];
         stream.FillUniform(500, 1, 2, first);
@@ -136,32 +137,36 @@ public class PhiloxTests
         Assert.Throws<ArgumentException>(() => stream.FillUniform(0, 0, 0, new double[4], new double[3]));
     }
 
-    private static void AssertTierKnownAnswer<TW>()
-        where TW : struct, IWordLanes<TW>
+    private static void AssertTierKnownAnswer<TW, TL, TD>()
+        where TW : IVectorWidth<TL, TD>
+        where TL : struct
+        where TD : struct
     {
-        var c0 = TW.Create(0x243f6a88u);
-        var c1 = TW.Create(0x85a308d3u);
-        var c2 = TW.Create(0x13198a2eu);
-        var c3 = TW.Create(0x03707344u);
-        Philox4x32.Permute(ref c0, ref c1, ref c2, ref c3, 0xa4093822u, 0x299f31d0u);
-        var outputs = new uint[4 * TW.Count];
-        TW.Store(c0, ref outputs[0], 0);
-        TW.Store(c1, ref outputs[0], (nuint)TW.Count);
-        TW.Store(c2, ref outputs[0], (nuint)(2 * TW.Count));
-        TW.Store(c3, ref outputs[0], (nuint)(3 * TW.Count));
+        var c0 = TW.BroadcastWord(0x243f6a88u);
+        var c1 = TW.BroadcastWord(0x85a308d3u);
+        var c2 = TW.BroadcastWord(0x13198a2eu);
+        var c3 = TW.BroadcastWord(0x03707344u);
+        Philox4x32.Permute<TW, TL, TD>(ref c0, ref c1, ref c2, ref c3, 0xa4093822u, 0x299f31d0u);
+        var outputs = new uint[4 * TW.WordCount];
+        TW.StoreWords(c0, ref outputs[0], 0);
+        TW.StoreWords(c1, ref outputs[0], (nuint)TW.WordCount);
+        TW.StoreWords(c2, ref outputs[0], (nuint)(2 * TW.WordCount));
+        TW.StoreWords(c3, ref outputs[0], (nuint)(3 * TW.WordCount));
         uint[] expected = [0xd16cfe09u, 0x94fdccebu, 0x5001e420u, 0x24126ea1u];
         for (int word = 0; word < 4; word++)
         {
-            for (int lane = 0; lane < TW.Count; lane++)
+            for (int lane = 0; lane < TW.WordCount; lane++)
             {
-                Assert.Equal(expected[word], outputs[(word * TW.Count) + lane]);
+                Assert.Equal(expected[word], outputs[(word * TW.WordCount) + lane]);
             }
         }
     }
 
-    private static void AssertFill<TW>(RandomStream stream, long firstPath, int step, int draw, PhiloxBlock[] expected)
-        where TW : struct, IWordLanes<TW> =>
-        AssertFilled(expected, (w0, w1, w2, w3) => stream.FillBlocks<TW>(firstPath, step, draw, w0, w1, w2, w3));
+    private static void AssertFill<TW, TL, TD>(RandomStream stream, long firstPath, int step, int draw, PhiloxBlock[] expected)
+        where TW : IVectorWidth<TL, TD>
+        where TL : struct
+        where TD : struct =>
+        AssertFilled(expected, (w0, w1, w2, w3) => stream.FillBlocks<TW, TL, TD>(firstPath, step, draw, w0, w1, w2, w3));
 
     private static void AssertPublicFill(RandomStream stream, long firstPath, int step, int draw, PhiloxBlock[] expected) =>
         AssertFilled(expected, (w0, w1, w2, w3) => stream.FillBlocks(firstPath, step, draw, w0, w1, w2, w3));
@@ -173,13 +178,14 @@ public class PhiloxTests
         Assert.Equal(expected, Enumerable.Range(0, expected.Length).Select(i => new PhiloxBlock(w[0][i], w[1][i], w[2][i], w[3][i])));
     }
 
-    private static void AssertUniforms<TW, TV>(RandomStream stream, double[] expectedFirst, double[] expectedSecond)
-        where TW : struct, IWordLanes<TW>
-        where TV : struct, IDoubleLanes<TV>
+    private static void AssertUniforms<TW, TL, TD>(RandomStream stream, double[] expectedFirst, double[] expectedSecond)
+        where TW : IVectorWidth<TL, TD>
+        where TL : struct
+        where TD : struct
     {
         var first = new double[expectedFirst.Length];
         var second = new double[expectedSecond.Length];
-        stream.FillUniform<TW, TV>(500, 1, 2, first, second);
+        stream.FillUniform<TW, TL, TD>(500, 1, 2, first, second);
         Assert.Equal(expectedFirst.Bits(), first.Bits());
         Assert.Equal(expectedSecond.Bits(), second.Bits());
     }

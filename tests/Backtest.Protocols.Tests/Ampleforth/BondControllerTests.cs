@@ -112,6 +112,25 @@ public class BondControllerTests
     }
 
     [Fact]
+    public void MaturityRevertsWhenASeniorTrancheWithNoSupplyIsPaidCollateral()
+    {
+        // Melding every senior away leaves the junior's rounding remainder and some collateral;
+        // mature() then pays the senior tranche and redeems the bond's zero balance of it, which
+        // divides by the senior's zero supply.
+        var bond = NewBond();
+        bond.Deposit(_user, A(1000) + 2);
+        bond.Redeem(_user, [A(250), A(750)]);
+        Assert.Equal(0, bond.Senior.TotalSupply);
+        Assert.Equal(1, bond.Junior.TotalSupply);
+        Assert.True(bond.CollateralBalance > 0);
+
+        _chain.AdvanceTo(bond.MaturityDate + 1);
+        var e = Assert.Throws<BondException>(() => bond.Mature(_user));
+        Assert.Equal(BondException.DivisionByZero, e.Rule);
+        Assert.False(bond.IsMature);
+    }
+
+    [Fact]
     public void TheOwnerMayMatureEarlyButNotAtExactlyTheMaturityForOthers()
     {
         var bond = NewBond();

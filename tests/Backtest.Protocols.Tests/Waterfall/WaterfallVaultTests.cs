@@ -99,6 +99,31 @@ public class WaterfallVaultTests
     }
 
     [Fact]
+    public void AWithdrawalRefusalIsTheRuleWithdrawWouldRaiseAndChangesNothing()
+    {
+        var f = new VaultFixture();
+        long start = f.Now;
+        f.Deposit(Tranche.SureBtc, Units(10));
+        f.Deposit(Tranche.SureEqt, Units(10));
+        f.Checked(v => v.SellCoverage(Factory, Units(15), f.Now));
+        long capital = f.Vault.TotalCapital;
+
+        Assert.IsType<LockupActiveException>(f.Vault.WithdrawRefusal("lp", Tranche.SureBtc, Units(1), f.Now));
+        Assert.IsType<InsufficientCollateralException>(f.Vault.WithdrawRefusal("lp", Tranche.SureEqt, Units(5) + 1, f.Now));
+        Assert.IsType<InsufficientBalanceException>(f.Vault.WithdrawRefusal("other", Tranche.SureEqt, 1, f.Now));
+        Assert.IsType<InvalidAmountException>(f.Vault.WithdrawRefusal("lp", Tranche.SureEqt, 0, f.Now));
+        Assert.IsType<InvalidTrancheException>(f.Vault.WithdrawRefusal("lp", (Tranche)9, 1, f.Now));
+        Assert.Null(f.Vault.WithdrawRefusal("lp", Tranche.SureEqt, Units(5), f.Now));
+        Assert.Null(f.Vault.WithdrawRefusal("lp", Tranche.SureBtc, Units(5), start + (90 * Day)));
+        Assert.Equal(capital, f.Vault.TotalCapital);
+        Assert.Equal(Units(10), f.Vault.BalanceOf("lp", Tranche.SureEqt));
+
+        f.Vault.Pause(Admin);
+        Assert.IsType<VaultPausedException>(f.Vault.WithdrawRefusal("lp", Tranche.SureEqt, Units(1), f.Now));
+        Assert.Throws<VaultPausedException>(() => f.Vault.Withdraw("lp", Tranche.SureEqt, Units(1), f.Now));
+    }
+
+    [Fact]
     public void PremiumsGoSeniorFirstAtEachTranchesCurveOverTheElapsedTime()
     {
         // ton-premium-senior-first-150: capital in the allocation, U = 0.5, one year, 150 in.

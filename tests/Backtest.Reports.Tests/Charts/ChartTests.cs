@@ -188,7 +188,15 @@ public sealed partial class ChartTests
         Assert.False(chart.CountsOnLogScale); // no bin holds 100 samples
         var heavy = new Histogram { Title = "Heavy", ValueAxis = new("x", "u"), Values = Enumerable.Range(0, 1000).Select(i => i < 900 ? 1.0 : i).ToArray(), LogCounts = true };
         Assert.True(heavy.CountsOnLogScale);
-        Assert.Contains("counts on a log scale", new Histogram { Title = "H", ValueAxis = new("x", "u"), Values = heavy.Values, LogCounts = true, SeparateZeros = true }.ToSvg());
+        string noZeros = new Histogram { Title = "H", ValueAxis = new("x", "u"), Values = heavy.Values, LogCounts = true, SeparateZeros = true }.ToSvg();
+        Assert.Contains("Counts on a log scale", noZeros);
+        Assert.DoesNotContain("are exactly 0", noZeros); // "0 of 1,000 samples are exactly 0" says nothing
+
+        // A few paths: the count axis is labelled in whole paths, never "0.5".
+        var few = new Histogram { Title = "Few", ValueAxis = new("x", "u"), Values = [1, 2, 2, 40] };
+        var labels = XDocument.Parse(few.ToSvg()).Descendants(Svg + "g").Single(g => (string?)g.Attribute("class") == "axes").Elements(Svg + "text").Select(t => t.Value).ToArray();
+        Assert.Contains("2", labels);
+        Assert.DoesNotContain(labels, l => l is "0.5" or "1.5" or "0.0" or "2.0");
     }
 
     [Fact]
@@ -199,6 +207,53 @@ public sealed partial class ChartTests
         Assert.Equal(2, series.Elements(Svg + "rect").Count());
         Assert.Equal(2, series.Elements(Svg + "path").Count());
         Assert.Contains(series.Elements(Svg + "text"), t => t.Value == "n/a");
+    }
+
+    [Theory]
+    [MemberData(nameof(EveryChart))]
+    public void Horizontal_labels_keep_apart_and_the_plot_keeps_clear_of_the_header(Chart chart)
+    {
+        var root = XDocument.Parse(chart.ToSvg()).Root!;
+        double Size(XElement e) => e.AncestorsAndSelf().Select(a => (double?)a.Attribute("font-size")).FirstOrDefault(v => v is not null) ?? 11;
+
+        // Glyph boxes of unrotated labels, from the same advance widths the layout uses: ascent 0.8 em, descent 0.25 em.
+        var boxes = root.Descendants(Svg + "text").Where(t => t.Attribute("transform") is null && t.Value.Length > 0).Select(t =>
+        {
+            double x = (double)t.Attribute("x")!, y = (double)t.Attribute("y")!, size = Size(t);
+            double w = TextMetrics.Width(t.Value, size, bold: (string?)t.Attribute("font-weight") == "bold");
+            double left = (string?)t.Attribute("text-anchor") switch { "middle" => x - (w / 2), "end" => x - w, _ => x };
+            string part = t.Parent == root ? "header" : (string?)t.Parent!.Attribute("class") ?? string.Empty;
+            return (Text: t.Value, Part: part, Left: left, Right: left + w, Top: y - (0.8 * size), Bottom: y + (0.25 * size));
+        }).ToArray();
+        Assert.All(boxes, b => Assert.True(b.Left >= -0.5 && b.Right <= chart.Width + 0.5 && b.Top >= -0.5 && b.Bottom <= chart.Height + 0.5, $"'{b.Text}' leaves the chart"));
+        for (int i = 0; i < boxes.Length; i++)
+        {
+            for (int j = i + 1; j < boxes.Length; j++)
+            {
+                var (a, b) = (boxes[i], boxes[j]);
+                bool apart = a.Right <= b.Left + 1 || b.Right <= a.Left + 1 || a.Bottom <= b.Top + 1 || b.Bottom <= a.Top + 1;
+                Assert.True(apart, $"'{a.Text}' overlaps '{b.Text}'");
+            }
+        }
+
+        // A tick label centred on the plot's top edge must not touch the title, subtitle or legend.
+        var header = boxes.Where(b => b.Part is "header" or "legend").ToArray();
+        var axes = boxes.Where(b => b.Part == "axes").ToArray();
+        if (header.Length > 0 && axes.Length > 0)
+        {
+            double gap = axes.Min(b => b.Top) - header.Max(b => b.Bottom);
+            Assert.True(gap >= 6, $"the plot's top label is {gap:F1} px below the header; it needs 6");
+        }
+    }
+
+    [Fact]
+    public void A_reference_band_is_named_in_the_legend_not_over_the_data()
+    {
+        var chart = (LineChart)EveryChart().First()[0];
+        var root = XDocument.Parse(chart.ToSvg()).Root!;
+        var labels = root.Descendants(Svg + "text").Where(t => t.Value == "band").ToArray();
+        Assert.Single(labels);
+        Assert.Equal("legend", (string?)labels[0].Parent!.Attribute("class"));
     }
 
     [GeneratedRegex(@"\d\.\d{7,}|\d[eE][+-]?\d")]

@@ -45,8 +45,20 @@ public sealed class NumberFormatTests
         Assert.Equal(["0.0", "0.5", "1.0", "1.5"], NumberFormat.Ticks([0, 0.5, 1, 1.5], 0.5, ValueFormat.Number));
         Assert.Equal(["0%", "25%", "50%"], NumberFormat.Ticks([0, 0.25, 0.5], 0.25, ValueFormat.Percent));
         Assert.Equal(["0", "5M", "10M", "15M"], NumberFormat.Ticks([0, 5e6, 10e6, 15e6], 5e6, ValueFormat.Compact));
-        Assert.Equal(["0", "2.5k", "5.0k"], NumberFormat.Ticks([0, 2500, 5000], 2500, ValueFormat.Compact));
+        // Suffixes from 10,000 on, as in table cells: "0.2k" of a unit would be harder to read than 200.
+        Assert.Equal(["0", "2,500", "5,000"], NumberFormat.Ticks([0, 2500, 5000], 2500, ValueFormat.Compact));
+        Assert.Equal(["0", "10k", "20k"], NumberFormat.Ticks([0, 10000, 20000], 10000, ValueFormat.Compact));
         Assert.Equal(["10,000", "20,000"], NumberFormat.Ticks([10000, 20000], 10000, ValueFormat.Number));
+    }
+
+    [Fact]
+    public void Standard_errors_keep_two_significant_digits_in_their_own_magnitude()
+    {
+        Assert.Equal("0.494 ± 0.0035", NumberFormat.WithStandardError(0.4939, 0.003535, ValueFormat.Number));
+        Assert.Equal("28.2M ± 490", NumberFormat.WithStandardError(28_186_740, 490.2, ValueFormat.Compact));
+        Assert.Equal("1.00 ± 0", NumberFormat.WithStandardError(1, 0, ValueFormat.Number));
+        Assert.Equal("0.494", NumberFormat.WithStandardError(0.4939, double.NaN, ValueFormat.Number));
+        Assert.Equal("0.494 ± 0.0035", new Backtest.Reports.Document.Estimate(0.4939) { StandardError = 0.003535 }.Format(ValueFormat.Number));
     }
 
     [Fact]

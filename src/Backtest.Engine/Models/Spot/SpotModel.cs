@@ -145,5 +145,5 @@ internal sealed class SpotSimulation : ISimulation
     }
 
     public ColumnTable Summarize(ColumnTable paths) =>
-        RunMetrics.Join(RunMetrics.Summarize(paths, settings.Conditions, Steps), SpotColumns.Summarize(paths));
+        RunMetrics.Join(RunMetrics.Summarize(paths), SpotColumns.Summarize(paths));
 }

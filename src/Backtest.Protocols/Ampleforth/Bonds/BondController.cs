@@ -363,14 +363,12 @@ public sealed class BondController
     /// only a positive fee balance: a tranche with no supply (every unit already redeemed early)
     /// would otherwise divide by zero and block maturity.
     /// </summary>
-    private void RedeemFeeTranche(Tranche tranche)
-    {
-        long fees = tranche.BalanceOf(Account);
-        if (fees > 0)
-        {
-            tranche.Redeem(Account, Owner, fees);
-        }
-    }
+    /// <summary>
+    /// mature() redeems the bond's own balance of each tranche it pays, even a zero balance: the
+    /// tranche divides by its supply, so a tranche with no supply that receives collateral (the
+    /// vault melded every senior away, leaving juniors) makes mature() revert.
+    /// </summary>
+    private void RedeemFeeTranche(Tranche tranche) => tranche.Redeem(Account, Owner, tranche.BalanceOf(Account));
 
     private void EnforceMinimumValidDebt()
     {

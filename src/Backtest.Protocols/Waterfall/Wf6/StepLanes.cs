@@ -5,22 +5,13 @@ using System.Runtime.Intrinsics.X86;
 namespace Backtest.Protocols.Waterfall.Wf6;
 
 /// <summary>
-/// What the WF6 day step needs at one vector width beyond the kernels' <see cref="Backtest.Numerics.Simd.IVectorWidth{TL, TD}"/>:
-/// a 32 × 32 → 64-bit multiply of the low halves of each lane (one instruction on x86; the
-/// portable 64-bit multiply, exact for such inputs, elsewhere), a vector division (for the
-/// utilization estimate), and one table row per lane transposed into one vector per column
-/// (row loads and unpacks; cheaper than a gather per column on the processors measured). Every
-/// path gives the same bits.
+/// What the WF6 day step needs at one vector width beyond the library's <see cref="Backtest.Numerics.Simd.IVectorWidth{TL, TD}"/>:
+/// one table row per lane transposed into one vector per column (row loads and unpacks;
+/// cheaper than a gather per column on the processors measured). Every path gives the same bits.
 /// </summary>
-internal interface IStepLanes<TV, TD>
+internal interface IStepLanes<TV>
     where TV : struct
-    where TD : struct
 {
-    /// <summary>(x mod 2³²) · (y mod 2³²) per lane, exact (below 2⁶⁴).</summary>
-    static abstract TV MultiplyLow32(TV x, TV y);
-
-    static abstract TD DivideDouble(TD x, TD y);
-
     /// <summary>
     /// For each lane, row <paramref name="row"/>[lane] of a table of rows of 8 longs, transposed:
     /// <paramref name="e0"/> holds every lane's column 0, …, <paramref name="e5"/> column 5
@@ -29,17 +20,8 @@ internal interface IStepLanes<TV, TD>
     static abstract unsafe void LoadRows(long* table, TV row, out TV e0, out TV e1, out TV e2, out TV e3, out TV e4, out TV e5);
 }
 
-internal readonly struct StepLanes128 : IStepLanes<Vector128<long>, Vector128<double>>
+internal readonly struct StepLanes128 : IStepLanes<Vector128<long>>
 {
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<long> MultiplyLow32(Vector128<long> x, Vector128<long> y) =>
-        Sse2.IsSupported
-            ? Sse2.Multiply(x.AsUInt32(), y.AsUInt32()).AsInt64()
-            : (Vector128.BitwiseAnd(x, Vector128.Create(0xFFFF_FFFFL)).AsUInt64() * Vector128.BitwiseAnd(y, Vector128.Create(0xFFFF_FFFFL)).AsUInt64()).AsInt64();
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<double> DivideDouble(Vector128<double> x, Vector128<double> y) => x / y;
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static unsafe void LoadRows(long* table, Vector128<long> row, out Vector128<long> e0, out Vector128<long> e1, out Vector128<long> e2, out Vector128<long> e3, out Vector128<long> e4, out Vector128<long> e5)
     {
@@ -66,17 +48,8 @@ internal readonly struct StepLanes128 : IStepLanes<Vector128<long>, Vector128<do
     }
 }
 
-internal readonly struct StepLanes256 : IStepLanes<Vector256<long>, Vector256<double>>
+internal readonly struct StepLanes256 : IStepLanes<Vector256<long>>
 {
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<long> MultiplyLow32(Vector256<long> x, Vector256<long> y) =>
-        Avx2.IsSupported
-            ? Avx2.Multiply(x.AsUInt32(), y.AsUInt32()).AsInt64()
-            : (Vector256.BitwiseAnd(x, Vector256.Create(0xFFFF_FFFFL)).AsUInt64() * Vector256.BitwiseAnd(y, Vector256.Create(0xFFFF_FFFFL)).AsUInt64()).AsInt64();
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<double> DivideDouble(Vector256<double> x, Vector256<double> y) => x / y;
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static unsafe void LoadRows(long* table, Vector256<long> row, out Vector256<long> e0, out Vector256<long> e1, out Vector256<long> e2, out Vector256<long> e3, out Vector256<long> e4, out Vector256<long> e5)
     {
@@ -110,17 +83,8 @@ internal readonly struct StepLanes256 : IStepLanes<Vector256<long>, Vector256<do
     }
 }
 
-internal readonly struct StepLanes512 : IStepLanes<Vector512<long>, Vector512<double>>
+internal readonly struct StepLanes512 : IStepLanes<Vector512<long>>
 {
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<long> MultiplyLow32(Vector512<long> x, Vector512<long> y) =>
-        Avx512F.IsSupported
-            ? Avx512F.Multiply(x.AsUInt32(), y.AsUInt32()).AsInt64()
-            : Vector512.Create(StepLanes256.MultiplyLow32(x.GetLower(), y.GetLower()), StepLanes256.MultiplyLow32(x.GetUpper(), y.GetUpper()));
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<double> DivideDouble(Vector512<double> x, Vector512<double> y) => x / y;
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static unsafe void LoadRows(long* table, Vector512<long> row, out Vector512<long> e0, out Vector512<long> e1, out Vector512<long> e2, out Vector512<long> e3, out Vector512<long> e4, out Vector512<long> e5)
     {

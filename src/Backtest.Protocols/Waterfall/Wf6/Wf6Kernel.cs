@@ -111,7 +111,7 @@ public sealed class Wf6Kernel
     /// </summary>
     private unsafe void RunVector<TW, TS, TV, TD>(Wf6LossDays losses, Wf6Outputs outputs)
         where TW : IVectorWidth<TV, TD>
-        where TS : IStepLanes<TV, TD>
+        where TS : IStepLanes<TV>
         where TV : struct
         where TD : struct
     {
@@ -153,7 +153,7 @@ public sealed class Wf6Kernel
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private unsafe void RunChunk<TW, TS, TV, TD>(Wf6LossDays losses, int first, int count, ChunkState s, long* rows, Wf6Outputs outputs)
         where TW : IVectorWidth<TV, TD>
-        where TS : IStepLanes<TV, TD>
+        where TS : IStepLanes<TV>
         where TV : struct
         where TD : struct
     {
@@ -228,15 +228,15 @@ public sealed class Wf6Kernel
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TV UtilizationOf<TW, TS, TV, TD>(TV total, in Constants<TW, TS, TV, TD> k)
         where TW : IVectorWidth<TV, TD>
-        where TS : IStepLanes<TV, TD>
+        where TS : IStepLanes<TV>
         where TV : struct
         where TD : struct
     {
         // 2^52 + x holds x < 2^52 exactly in its mantissa, so or-ing the bits converts x exactly.
         TD scaled = TW.SubtractDouble(TW.AsDouble(TW.Or(TW.ShiftRightLogical(total, 8), k.MagicBits)), k.Magic);
-        TD estimate = TS.DivideDouble(k.CoverageTimes2To24, scaled);
+        TD estimate = TW.DivideDouble(k.CoverageTimes2To24, scaled);
         TV q = TW.Min(TW.Subtract(TW.AsInt64(TW.AddDouble(estimate, k.Magic)), k.MagicBits), k.Low32);
-        TV product = TW.Add(TS.MultiplyLow32(q, total), TW.ShiftLeft(TS.MultiplyLow32(q, TW.ShiftRightLogical(total, 32)), 32));
+        TV product = TW.Add(TW.MultiplyLow32(q, total), TW.ShiftLeft(TW.MultiplyLow32(q, TW.ShiftRightLogical(total, 32)), 32));
         TV remainder = TW.Subtract(k.CoverageShifted, product);
         q = TW.Add(q, TW.GreaterThan(k.Zero, remainder));
         return TW.Select(TW.GreaterThan(total, k.Coverage), q, k.One);
@@ -246,23 +246,23 @@ public sealed class Wf6Kernel
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TV RateOf<TW, TS, TV, TD>(TV entry, TV offset)
         where TW : IVectorWidth<TV, TD>
-        where TS : IStepLanes<TV, TD>
+        where TS : IStepLanes<TV>
         where TV : struct
         where TD : struct
     {
-        return TW.Add(TW.ShiftRightLogical(entry, 32), TW.ShiftRightLogical(TS.MultiplyLow32(entry, offset), RateTable.OffsetBits));
+        return TW.Add(TW.ShiftRightLogical(entry, 32), TW.ShiftRightLogical(TW.MultiplyLow32(entry, offset), RateTable.OffsetBits));
     }
 
     /// <summary>floor(capital · rate / 2⁴²) per lane, from 32 × 32-bit products.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TV Due<TW, TS, TV, TD>(TV capital, TV rate)
         where TW : IVectorWidth<TV, TD>
-        where TS : IStepLanes<TV, TD>
+        where TS : IStepLanes<TV>
         where TV : struct
         where TD : struct
     {
-        TV high = TS.MultiplyLow32(TW.ShiftRightLogical(capital, 32), rate);
-        TV low = TW.ShiftRightLogical(TS.MultiplyLow32(capital, rate), 32);
+        TV high = TW.MultiplyLow32(TW.ShiftRightLogical(capital, 32), rate);
+        TV low = TW.ShiftRightLogical(TW.MultiplyLow32(capital, rate), 32);
         return TW.ShiftRightLogical(TW.Add(high, low), RateTable.FractionBits - 32);
     }
 
@@ -307,7 +307,7 @@ public sealed class Wf6Kernel
     /// <summary>Vectors the utilization needs every day, built once per chunk.</summary>
     private readonly struct Constants<TW, TS, TV, TD>
         where TW : IVectorWidth<TV, TD>
-        where TS : IStepLanes<TV, TD>
+        where TS : IStepLanes<TV>
         where TV : struct
         where TD : struct
     {

@@ -67,6 +67,6 @@ public class SpotImportanceSamplingTests(ITestOutputHelper output)
             table.Double("weight")[i] = path.Weight;
         }
 
-        return RunMetrics.Summarize(table, new RunConditions(0.25, 7, 0.99, 3, 30, 0.1), settings.Horizon);
+        return RunMetrics.Summarize(table);
     }
 }
