@@ -79,6 +79,13 @@ public static class BacktestCli
             stderr.WriteLine("backtest: cancelled");
             return Failed;
         }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A defect, not bad input: one line saying so, then the trace a bug report needs.
+            stderr.WriteLine($"backtest: internal error: {e.GetType().Name}: {e.Message}");
+            stderr.WriteLine(e.StackTrace);
+            return Failed;
+        }
     }
 
     /// <summary>The command tree: every subcommand with its options (also what deployment files are checked against).</summary>

@@ -20,6 +20,8 @@ namespace Backtest.Numerics;
 /// </summary>
 public static class DeterministicMath
 {
+    private const double SqrtTwoPi = 2.5066282746310002;
+
     /// <summary>Natural logarithm: −∞ at ±0, NaN below 0 and for NaN, +∞ at +∞; subnormals handled.</summary>
     public static double Log(double x) => LaneDriver.Apply(new LogMap(), x);
 
@@ -32,6 +34,56 @@ public static class DeterministicMath
     /// NaN outside [0, 1]. Exactly antisymmetric: Φ⁻¹(1 − p) = −Φ⁻¹(p) whenever 1 − p is exact.
     /// </summary>
     public static double NormalQuantile(double p) => LaneDriver.Apply(new NormalQuantileMap(), p);
+
+    /// <summary>
+    /// The standard normal distribution function Φ(x), scalar only (it serves set-up work such as
+    /// truncating a distribution, not inner loops): Hart's rational approximation (J. F. Hart et al.,
+    /// <i>Computer Approximations</i>, 1968, algorithm 5666, with the coefficients as given by
+    /// G. West, "Better approximations to cumulative normal functions", Wilmott Magazine, 2005, for
+    /// |x| below 5·√2 and the continued fraction of the Mills ratio beyond), refined by one Newton
+    /// step on <see cref="NormalQuantile(double)"/>, all on the deterministic functions here, so it
+    /// reproduces bit for bit. The lower tail Φ(−|x|) is within about 2e-15·max(1, x²) relative of
+    /// MathNet's (tested on 40,000 points of [0, 37]). 0 below −37, 1 above 37, NaN for NaN;
+    /// Φ(−x) = 1 − Φ(x) up to the rounding of that subtraction.
+    /// </summary>
+    public static double NormalCdf(double x)
+    {
+        if (double.IsNaN(x))
+        {
+            return double.NaN;
+        }
+
+        double a = Math.Abs(x);
+        if (a > 37)
+        {
+            return x < 0 ? 0.0 : 1.0;
+        }
+
+        double density = Exp(-a * a / 2);
+        double tail;
+        if (a < 7.07106781186547)
+        {
+            double numerator = (((((((0.0352624965998911 * a) + 0.700383064443688) * a) + 6.37396220353165) * a) + 33.912866078383) * a) + 112.079291497871;
+            numerator = (((numerator * a) + 221.213596169931) * a) + 220.206867912376;
+            double denominator = (((((((0.0883883476483184 * a) + 1.75566716318264) * a) + 16.064177579207) * a) + 86.7807322029461) * a) + 296.564248779674;
+            denominator = (((((denominator * a) + 637.333633378831) * a) + 793.826512519948) * a) + 440.413735824752;
+            tail = density * numerator / denominator;
+        }
+        else
+        {
+            double fraction = a + (1 / (a + (2 / (a + (3 / (a + (4 / (a + 0.65))))))));
+            tail = density / fraction / SqrtTwoPi;
+        }
+
+        // The approximation is good to about 1e-14 absolute but only 1e-10 relative in the tail;
+        // one Newton step against the quantile (accurate to 5.4e-16 relative) squares that error.
+        if (tail > 0)
+        {
+            tail += (-a - NormalQuantile(tail)) * density / SqrtTwoPi;
+        }
+
+        return x < 0 ? tail : 1 - tail;
+    }
 
     /// <summary><see cref="Log(double)"/> of each element, vectorised; bit-identical to the scalar form.</summary>
     public static void Log(ReadOnlySpan<double> x, Span<double> destination) => LaneDriver.Map(new LogMap(), x, destination);

@@ -59,4 +59,21 @@ public class CliContractTests
         Assert.Equal(BacktestCli.BadInput, code);
         Assert.Contains("no/such/study.yaml", error);
     }
+
+    [Fact]
+    public void AnUnexpectedFailureIsOneLineAndExitCode1NotACrash()
+    {
+        // Output that fails mid-command (a closed pipe, a full disk) is not bad input.
+        var stderr = new StringWriter();
+        var code = BacktestCli.Run(["inspect", "--help"], new FailingWriter(), stderr);
+        Assert.Equal(BacktestCli.Failed, code);
+        Assert.StartsWith("backtest: internal error: IOException: the pipe is closed", stderr.ToString());
+    }
+
+    private sealed class FailingWriter : TextWriter
+    {
+        public override System.Text.Encoding Encoding => System.Text.Encoding.UTF8;
+
+        public override void Write(char value) => throw new IOException("the pipe is closed");
+    }
 }

@@ -103,4 +103,16 @@ public sealed class RunCommandTests : IDisposable
         Assert.Contains("summary.parquet is missing", error);
         Assert.False(Directory.Exists(Path.Combine(dir, "published")));
     }
+
+    [Fact]
+    public void ARunWithUndefinedStatisticsIsCataloguedWithoutThem()
+    {
+        // One path: standard errors and intervals are NaN, which the catalogue cannot store.
+        string catalog = Path.Combine(dir, "catalog.db");
+        var (code, _, stderr) = CliContractTests.Invoke("run", SmallStudy(), "--out", Path.Combine(dir, "one"), "--paths", "1", "--catalog", catalog);
+        Assert.True(code == BacktestCli.Ok, stderr);
+        var (listed, listing, _) = CliContractTests.Invoke("runs", "list", "--catalog", catalog);
+        Assert.Equal(BacktestCli.Ok, listed);
+        Assert.Contains("small", listing);
+    }
 }

@@ -104,6 +104,42 @@ public class DeterministicMathTests
     }
 
     [Fact]
+    public void NormalCdfAgreesWithMathNetInBothTailsAndInvertsTheQuantile()
+    {
+        var random = new System.Random(17);
+        var points = new List<double> { 0, 1e-300, 0.5, 1, 1.96, 5, 7.07106781186547, 7.071067811865476, 8, 20, 36.9 };
+        for (int i = 0; i < 20_000; i++)
+        {
+            points.Add(37 * random.NextDouble());
+            points.Add(8 * random.NextDouble());
+        }
+
+        double worst = 0;
+        foreach (double x in points)
+        {
+            // The lower tail Φ(−x) carries the relative accuracy; a relative error ε of the quantile the
+            // Newton step inverts moves the tail by about x²·ε relative (as does rounding x²/2).
+            double tail = DeterministicMath.NormalCdf(-x);
+            double reference = Normal.CDF(0, 1, -x);
+            double relative = Math.Abs(tail - reference) / reference;
+            worst = Math.Max(worst, relative / Math.Max(1, x * x));
+            Assert.True(relative <= 2e-15 * Math.Max(1, x * x), $"x = {x:R}: {tail:R} vs {reference:R}");
+            Assert.True(Math.Abs(DeterministicMath.NormalCdf(x) - Normal.CDF(0, 1, x)) <= 3.5e-16, $"x = {x:R}: {DeterministicMath.NormalCdf(x):R} vs {Normal.CDF(0, 1, x):R}");
+        }
+
+        Assert.True(worst < 2e-15, $"worst scaled relative error {worst:R}");
+        foreach (double p in new[] { 1e-12, 1e-4, 0.025, 0.3, 0.5, 0.9, 0.999 })
+        {
+            Assert.InRange(DeterministicMath.NormalCdf(DeterministicMath.NormalQuantile(p)), p * (1 - 1e-13), p * (1 + 1e-13));
+        }
+
+        Assert.Equal(0.0, DeterministicMath.NormalCdf(-38));
+        Assert.Equal(1.0, DeterministicMath.NormalCdf(38));
+        Assert.Equal(0.5, DeterministicMath.NormalCdf(0));
+        Assert.True(double.IsNaN(DeterministicMath.NormalCdf(double.NaN)));
+    }
+
+    [Fact]
     public void NormalQuantileSpecialValues()
     {
         Assert.Equal(0.0, DeterministicMath.NormalQuantile(0.5));

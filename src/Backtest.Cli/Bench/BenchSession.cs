@@ -70,6 +70,10 @@ internal sealed record BenchResult(string Id, bool Tracked, string Unit, SideFig
 /// </summary>
 internal sealed class BenchSession(BenchSettings settings, TextWriter log, CancellationToken cancellation)
 {
+    // Builds are set up and measured on parallel tasks, which report failures as they happen;
+    // a plain writer (a StringWriter in tests) is not safe for that.
+    private readonly TextWriter progress = TextWriter.Synchronized(log);
+
     /// <summary>Lists the cases of each build (and records its commit); the first build is the current one.</summary>
     public IReadOnlyList<IReadOnlyList<BenchmarkCase>> List(IReadOnlyList<BenchSide> sides)
     {
@@ -325,7 +329,7 @@ internal sealed class BenchSession(BenchSettings settings, TextWriter log, Cance
         }
         catch (BenchException e)
         {
-            log.WriteLine($"  {e.Message}");
+            progress.WriteLine($"  {e.Message}");
             return e.Message;
         }
     }

@@ -70,7 +70,7 @@ public sealed record PopulationSettings(
         ParameterSpec.Integer("large_seller_step", -1, "step at which the large seller sells everything (−1: never)", min: -1, unit: "steps"),
         ParameterSpec.Real("exit_nav_discount", 0.03, "mean NAV discount at which a threshold holder leaves", min: 0, max: 1, unit: "fraction"),
         ParameterSpec.Real("exit_loss", 0.1, "mean loss absorbed at which a threshold holder leaves", min: 0, max: 1, unit: "fraction"),
-        ParameterSpec.Real("exit_deviation_ratio", 0.8, "mean deviation ratio below which a threshold holder leaves (SPOT; each holder's is capped at 0.95, the lower edge of the fee policy's equilibrium band)", min: 0, max: 10, unit: "ratio"),
+        ParameterSpec.Real("exit_deviation_ratio", 0.8, "mean of the untruncated log-normal of deviation ratios below which threshold holders leave (SPOT); each cohort's is drawn from it truncated to (0, 0.95], the lower edge of the fee policy's equilibrium band, by inverse CDF, so no cohort sits on the edge", min: 0, max: 10, unit: "ratio"),
         ParameterSpec.Real("exit_yield_floor", -1.0, "mean yield below which a threshold holder leaves (−1: never)", min: -1, max: 10, unit: "per year"),
         ParameterSpec.Real("threshold_spread", 0.3, "standard deviation of a cohort's thresholds, relative to their means", min: 0, max: 5, unit: "fraction"),
         ParameterSpec.Real("global_games_cutoff", 0.85, "signal below which a global-games follower leaves (fundamental scale, 1 = healthy)", min: 0, max: 10),
@@ -114,6 +114,9 @@ public sealed class HolderPopulation
     /// <summary>No holder leaves on the deviation ratio inside the fee policy's equilibrium band [0.95, 1.05].</summary>
     public const double MaxDeviationRatioThreshold = 0.95;
 
+    /// <summary>Φ(z) at the standardised cap: the probability the untruncated deviation-ratio draw stays at or below the cap.</summary>
+    private readonly double deviationRatioMassBelowCap;
+
     private readonly PopulationSettings settings;
     private readonly HolderKind[] kind;
     private readonly double[] holdings;
@@ -141,6 +144,7 @@ public sealed class HolderPopulation
         herd = new double[n];
         entrantYield = new double[n];
         privateNoise = new double[n];
+        deviationRatioMassBelowCap = DeterministicMath.NormalCdf(StandardisedCap(settings.DeviationRatioMean, settings.ThresholdSpread));
     }
 
     /// <summary>Cohorts including the large seller and the entrants (the last two).</summary>
@@ -174,7 +178,7 @@ public sealed class HolderPopulation
             holdings[i] = weightSum > 0 ? units * (1 - settings.LargeSellerShare) / cohorts : 0;
             navDiscount[i] = Draw(settings.NavDiscountMean, spread, traits.Second);
             loss[i] = Draw(settings.LossMean, spread, more.First);
-            deviationRatio[i] = Math.Min(MaxDeviationRatioThreshold, Draw(settings.DeviationRatioMean, spread, more.Second));
+            deviationRatio[i] = DrawDeviationRatio(more.Second);
             var last = stream.Block(path, 0, FirstDraw + (4 * i) + 2);
             yieldFloor[i] = settings.YieldFloorMean < 0 ? double.NegativeInfinity : Draw(settings.YieldFloorMean, spread, last.First);
             herd[i] = Draw(settings.HerdMean, spread, last.Second);
@@ -242,6 +246,31 @@ public sealed class HolderPopulation
     /// </summary>
     private static double Draw(double mean, double relativeSpread, double uniform) =>
         mean * DeterministicMath.Exp((relativeSpread * Normal(uniform)) - (relativeSpread * relativeSpread / 2));
+
+    /// <summary>
+    /// A deviation-ratio threshold: the log-normal of <see cref="Draw"/> truncated to (0,
+    /// <see cref="MaxDeviationRatioThreshold"/>] by inverse CDF, Z = Φ⁻¹(u·Φ(z_cap)) with z_cap the
+    /// cap in standard-normal units, so the draws keep the log-normal's shape below the cap and put
+    /// no mass on it (capping instead would stack every draw above the cap onto the band edge, a
+    /// quarter of cohorts at mean 0.8 and spread 0.3, all leaving at the first dip). With no spread
+    /// the log-normal is a point and the threshold is min(mean, cap); when the cap lies so far in
+    /// the lower tail that Φ(z_cap) underflows, the truncated law is concentrated at the cap.
+    /// </summary>
+    private double DrawDeviationRatio(double uniform)
+    {
+        double mean = settings.DeviationRatioMean, spread = settings.ThresholdSpread;
+        if (spread == 0 || deviationRatioMassBelowCap == 0)
+        {
+            return Math.Min(mean, MaxDeviationRatioThreshold);
+        }
+
+        double z = DeterministicMath.NormalQuantile(uniform * deviationRatioMassBelowCap);
+        return Math.Min(MaxDeviationRatioThreshold, mean * DeterministicMath.Exp((spread * z) - (spread * spread / 2)));
+    }
+
+    /// <summary>The cap in the standard-normal units of <see cref="Draw"/>: (ln(cap ÷ mean) + s²/2) ÷ s (+∞ with no spread).</summary>
+    private static double StandardisedCap(double mean, double spread) =>
+        spread == 0 ? double.PositiveInfinity : (DeterministicMath.Log(MaxDeviationRatioThreshold / mean) + (spread * spread / 2)) / spread;
 
     private static double Normal(double uniform) => new NormalDistribution(0, 1).FromUniform(uniform);
 }

@@ -127,7 +127,7 @@ public sealed record RunRecord(
     private static DateTimeOffset Timestamp(JsonElement element) =>
         DateTimeOffset.Parse(element.GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
 
-    /// <summary>The numeric columns of summary.parquet after the identity and swept-parameter columns, row by row.</summary>
+    /// <summary>The numeric columns of summary.parquet after the identity and swept-parameter columns, row by row; undefined (NaN) values are left out.</summary>
     private static List<RunMetric> ReadMetrics(string summaryPath, IReadOnlySet<string> swept)
     {
         using var reader = ParquetReader.Open(summaryPath);
@@ -161,7 +161,9 @@ public sealed record RunRecord(
                     ParquetType.Decimal => (double)values.GetDecimal(r),
                     _ => null,
                 };
-                if (value is { } v)
+                // NaN marks a statistic undefined for the run (e.g. an interval of one path); the
+                // catalogue stores defined values only, as SQLite has no NaN.
+                if (value is { } v && !double.IsNaN(v))
                 {
                     metrics.Add(new RunMetric(pair.Item1, pair.Item2, row, label, column.Name, v));
                 }

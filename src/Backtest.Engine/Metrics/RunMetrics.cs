@@ -77,9 +77,9 @@ public static class RunMetrics
         ColumnSpec.Double("fill_ratio_mean", "mean over paths of claims redeemed ÷ claims requested", "fraction"),
         ColumnSpec.Double("mean_wait", "mean over paths of the unit-weighted wait of redeemed claims", "steps"),
         ColumnSpec.Double("refused_exits_mean", "mean refused exit attempts per path", "count"),
-        ColumnSpec.Double("first_mover_advantage", "mean over paths with redemptions of the first-mover advantage (the first vs the last first_mover_share of redeemed claims; 1 = no race)", "ratio"),
-        ColumnSpec.Double("first_mover_advantage_lo", "lower end of its 95% interval", "ratio"),
-        ColumnSpec.Double("first_mover_advantage_hi", "upper end of its 95% interval", "ratio"),
+        ColumnSpec.Double("first_mover_advantage", "geometric mean over paths with redemptions of the first-mover advantage (the first vs the last first_mover_share of redeemed claims; 1 = no race; the per-path ratio is unbounded when late exits get next to nothing)", "ratio"),
+        ColumnSpec.Double("first_mover_advantage_lo", "lower end of its 95% interval (normal on the log scale)", "ratio"),
+        ColumnSpec.Double("first_mover_advantage_hi", "upper end of its 95% interval (normal on the log scale)", "ratio"),
         ColumnSpec.Int64("first_mover_paths", "paths with redemptions (those the first-mover advantage averages over)", "count"),
         ColumnSpec.Amount("insolvency_loss_mean", "mean insolvency loss per path (bad debt, shortfall)", "units of the claim's asset"),
         ColumnSpec.Amount("insolvency_loss_var99", "99% VaR of the insolvency loss (type-1 quantile; null when importance-sampled)", "units of the claim's asset") with { Nullable = true },
@@ -146,12 +146,16 @@ public static class RunMetrics
         table.Double(col++)[0] = Mean(paths.Double("mean_wait"), weights, weighted).Estimate;
         table.Double(col++)[0] = Mean(paths.Int64("refused_exits").Select(v => (double)v).ToArray(), weights, weighted).Estimate;
 
+        // The per-path ratio is unbounded (late exits into a drained pool get next to nothing), so
+        // an arithmetic mean with a normal interval is carried by one path and its interval can go
+        // negative; the geometric mean, with the interval taken on the log scale, stays positive and
+        // treats first/last and last/first alike.
         var fma = paths.Double("first_mover_advantage");
         var withFills = Enumerable.Range(0, n).Where(i => !double.IsNaN(fma[i])).ToArray();
-        var (fmaMean, fmaLo, fmaHi) = Mean(withFills.Select(i => fma[i]).ToArray(), withFills.Select(i => weights[i]).ToArray(), weighted);
-        table.Double(col++)[0] = fmaMean;
-        table.Double(col++)[0] = fmaLo;
-        table.Double(col++)[0] = fmaHi;
+        var (logMean, logLo, logHi) = Mean(withFills.Select(i => DeterministicMath.Log(fma[i])).ToArray(), withFills.Select(i => weights[i]).ToArray(), weighted);
+        table.Double(col++)[0] = DeterministicMath.Exp(logMean);
+        table.Double(col++)[0] = DeterministicMath.Exp(logLo);
+        table.Double(col++)[0] = DeterministicMath.Exp(logHi);
         table.Int64(col++)[0] = withFills.Length;
 
         foreach (var name in new[] { "insolvency_loss", "run_loss" })

@@ -1,5 +1,6 @@
 using Backtest.Engine.Agents;
 using Backtest.Numerics.Random;
+using MathNet.Numerics.Distributions;
 
 namespace Backtest.Engine.Tests.Agents;
 
@@ -93,5 +94,49 @@ public class HolderPopulationTests
         var signals = Calm with { NavDiscount = 0.03, Fundamental = 0.85 };
         Assert.Equal(a.Decide(5, signals).ToList(), b.Decide(5, signals).ToList());
         Assert.NotEqual(a.Decide(5, signals).ToList(), c.Decide(5, signals).ToList());
+    }
+
+    [Fact]
+    public void DeviationRatioThresholdsFollowTheTruncatedLogNormalWithNoMassOnTheCap()
+    {
+        // Threshold holders leave on the deviation ratio alone when nothing else is wrong, and a
+        // cohort leaves at DR d exactly when its threshold exceeds d.
+        int cohorts = 0, justBelowCap = 0, belowMean = 0, belowLowerQuartile = 0;
+        for (long path = 0; path < 25; path++)
+        {
+            var p = Population(path);
+            int Leaving(double dr) => p.Decide(0, Calm with { DeviationRatio = dr }).Count(a => a.Kind == HolderKind.Threshold);
+            cohorts += Enumerable.Range(0, Settings.Cohorts).Count(i => p.KindOf(i) == HolderKind.Threshold);
+            justBelowCap += Leaving(HolderPopulation.MaxDeviationRatioThreshold - 1e-6);
+            belowMean += Leaving(0.8);
+            belowLowerQuartile += Leaving(0.65);
+            Assert.Equal(0, Leaving(HolderPopulation.MaxDeviationRatioThreshold));
+        }
+
+        // Capping the draw instead would leave a quarter of cohorts on the cap, all leaving just below it.
+        Assert.Equal(0, justBelowCap);
+
+        const double s = 0.3;
+        double Standard(double x) => (Math.Log(x / 0.8) + (s * s / 2)) / s;
+        double cap = Normal.CDF(0, 1, Standard(HolderPopulation.MaxDeviationRatioThreshold));
+        foreach (var (level, leaving) in new[] { (0.8, belowMean), (0.65, belowLowerQuartile) })
+        {
+            double expected = 1 - (Normal.CDF(0, 1, Standard(level)) / cap);
+            double tolerance = 4 * Math.Sqrt(expected * (1 - expected) / cohorts);
+            Assert.InRange(leaving / (double)cohorts, expected - tolerance, expected + tolerance);
+        }
+    }
+
+    [Fact]
+    public void WithoutSpreadEveryDeviationRatioThresholdIsTheMeanOrTheCap()
+    {
+        foreach (var (mean, threshold) in new[] { (0.7, 0.7), (1.2, HolderPopulation.MaxDeviationRatioThreshold) })
+        {
+            var p = new HolderPopulation(Settings with { DeviationRatioMean = mean, ThresholdSpread = 0 });
+            p.Reset(RandomStream.Create(11, 0, 0), 3, 1000);
+            int all = Enumerable.Range(0, Settings.Cohorts).Count(i => p.KindOf(i) == HolderKind.Threshold);
+            Assert.Equal(all, p.Decide(0, Calm with { DeviationRatio = threshold - 1e-9 }).Count(a => a.Kind == HolderKind.Threshold));
+            Assert.Equal(0, p.Decide(0, Calm with { DeviationRatio = threshold }).Count(a => a.Kind == HolderKind.Threshold));
+        }
     }
 }

@@ -219,6 +219,35 @@ public class RunMetricsTests
     }
 
     [Fact]
+    public void TheFirstMoverAdvantageSummaryIsAGeometricMeanWhoseIntervalStaysPositiveWhenOnePathBlowsUp()
+    {
+        // Nineteen paths near 1.25 and one whose last exits sold into a drained pool (587): an
+        // arithmetic mean would be about 30 with a normal interval reaching below zero.
+        double[] ratios = [.. Enumerable.Range(0, 19).Select(i => 1.2 + (0.01 * (i % 10))), 587.0, double.NaN];
+        var paths = new ColumnTable(RunMetrics.PathColumns, ratios.Length);
+        for (int i = 0; i < ratios.Length; i++)
+        {
+            paths.Int32("run_step")[i] = -1;
+            paths.Int32("shock_step")[i] = -1;
+            paths.Int32("impaired_step")[i] = -1;
+            paths.Int32("recovered_step")[i] = -1;
+            paths.Double("weight")[i] = 1;
+            paths.Double("first_mover_advantage")[i] = ratios[i];
+        }
+
+        var summary = RunMetrics.Summarize(paths);
+        var logs = ratios.Where(r => !double.IsNaN(r)).Select(r => Math.Log(r)).ToArray();
+        double logMean = logs.Average();
+        double logSe = Math.Sqrt(logs.Sum(l => (l - logMean) * (l - logMean)) / (logs.Length - 1) / logs.Length);
+        Assert.Equal(Math.Exp(logMean), summary.Double("first_mover_advantage")[0], 9);
+        Assert.Equal(Math.Exp(logMean - (1.959963984540054 * logSe)), summary.Double("first_mover_advantage_lo")[0], 9);
+        Assert.Equal(Math.Exp(logMean + (1.959963984540054 * logSe)), summary.Double("first_mover_advantage_hi")[0], 9);
+        Assert.True(summary.Double("first_mover_advantage_lo")[0] > 0);
+        Assert.InRange(summary.Double("first_mover_advantage")[0], 1.2, 2.0);
+        Assert.Equal(20, summary.Int64("first_mover_paths")[0]);
+    }
+
+    [Fact]
     public void ImportanceWeightsGiveTheLikelihoodRatioEstimateAndItsVarianceReduction()
     {
         // 1,000 paths with half of them runs weighted 0.002: the estimate is 0.001, and its
