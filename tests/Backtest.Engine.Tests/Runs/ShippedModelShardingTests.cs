@@ -53,7 +53,7 @@ public sealed class ShippedModelShardingTests : IDisposable
                 kind: monte_carlo
                 steps: 40
                 shock_step: 10
-                shock_loss: 0.2
+                shock_loss: 0.05
             sweep:
               product:
                 coverage: [50000000, 80000000]
