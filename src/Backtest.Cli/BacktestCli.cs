@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Reflection;
 using Backtest.Cli.Commands;
+using Backtest.Engine.Models;
 
 namespace Backtest.Cli;
 
@@ -43,13 +44,12 @@ public static class BacktestCli
         return (unrecognised ?? parse.Errors[0]).Message;
     }
 
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr) => Run(args, stdout, stderr, ModelCatalog.Default);
+
+    /// <summary>Runs the command with the models studies may name (the engine's, unless a host supplies others).</summary>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, ModelCatalog models)
     {
-        var root = new RootCommand("Backtest: replays history and Monte Carlo paths through tranche vaults and reports when they run and who loses.");
-        foreach (var command in CommandCatalog.All(stdout, stderr))
-        {
-            root.Add(command);
-        }
+        var root = CreateRoot(stdout, stderr, models);
 
         // The built-in --version reports the entry assembly, which is the test host under tests.
         foreach (var option in root.Options.OfType<VersionOption>())
@@ -86,6 +86,18 @@ public static class BacktestCli
             stderr.WriteLine(e.StackTrace);
             return Failed;
         }
+    }
+
+    /// <summary>The command tree: every subcommand with its options (also what deployment files are checked against).</summary>
+    public static RootCommand CreateRoot(TextWriter stdout, TextWriter stderr, ModelCatalog models)
+    {
+        var root = new RootCommand("Backtest: replays history and Monte Carlo paths through tranche vaults and reports when they run and who loses.");
+        foreach (var command in CommandCatalog.All(stdout, stderr, models))
+        {
+            root.Add(command);
+        }
+
+        return root;
     }
 
     private sealed class PrintVersion : System.CommandLine.Invocation.SynchronousCommandLineAction

@@ -1,3 +1,5 @@
+using System.CommandLine;
+using Backtest.Cli.Commands;
 using Backtest.Engine.Catalog;
 using Microsoft.Data.Sqlite;
 
@@ -37,6 +39,48 @@ internal static class CatalogHook
         {
             stderr.WriteLine($"backtest: warning: the {what} was not recorded in the run catalogue {path}: {e.Message.Split('\n')[0]}");
             return null;
+        }
+    }
+}
+
+/// <summary>The <c>--catalog</c> and <c>--no-catalog</c> options of the commands that write a run folder (run, merge).</summary>
+internal sealed class CatalogOptions
+{
+    public Option<string?> Catalog { get; } = new("--catalog") { Description = $"Run catalogue to record the run folder in. Default: ${RunCatalog.EnvironmentVariable} or {RunCatalog.DefaultPath}." };
+
+    public Option<bool> NoCatalog { get; } = new("--no-catalog") { Description = "Leave the run catalogue alone: do not record the run folder or list earlier runs in its report (e.g. for a report to publish)." };
+
+    /// <summary>What the options ask for; a named catalogue is opened now, before any work.</summary>
+    public CatalogChoice Read(ParseResult parse)
+    {
+        bool catalogued = !parse.GetValue(NoCatalog);
+        var option = parse.GetValue(Catalog);
+        if (!catalogued && option is not null)
+        {
+            throw new InputException("names a catalogue that --no-catalog leaves alone; drop one of them", key: "--catalog");
+        }
+
+        if (catalogued)
+        {
+            CatalogHook.Check(option);
+        }
+
+        return new CatalogChoice(catalogued, option);
+    }
+}
+
+/// <summary>Whether a run folder is catalogued, and in which catalogue (<see cref="Option"/> null: the default).</summary>
+internal sealed record CatalogChoice(bool Catalogued, string? Option)
+{
+    /// <summary>Where the folder's report finds the study's earlier runs, or null when uncatalogued.</summary>
+    public HistorySource? History(string finalFolder) => Catalogued ? new HistorySource(finalFolder, Option) : null;
+
+    /// <summary>Records the finished folder (complete whether or not its report was) and says so.</summary>
+    public void Record(string folder, TextWriter stdout, TextWriter stderr)
+    {
+        if (Catalogued && CatalogHook.Record(Option, c => c.RecordRun(RunRecord.FromFolder(folder)), "run", stderr) is { } id)
+        {
+            stdout.WriteLine($"catalogued as run {id} (backtest runs list)");
         }
     }
 }

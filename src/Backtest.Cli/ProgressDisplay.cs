@@ -30,10 +30,15 @@ internal abstract class ProgressDisplay : IRunProgress
 
     public virtual void Planned(RunPlan plan)
     {
-        totalPaths = plan.TotalPaths;
+        totalPaths = plan.SimulatedPaths;
         var study = plan.Study;
         Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"study {study.Name} ({study.Model.Name}): {study.Scenarios.Count} scenarios × {study.ParameterSets.Count} parameter sets = {plan.Runs.Count} runs, {plan.TotalPaths:N0} paths, {plan.TotalPathDays:N0} path-steps, seed {study.Seed}, {Engine.Scheduling.BatchScheduler.ResolveThreads(study.Threads)} threads"));
+        if (plan.Shard is { } shard)
+        {
+            Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"shard {shard}: {plan.SimulatedPaths:N0} of the paths, {plan.SimulatedPathDays:N0} path-steps (blocks of {ShardSlice.BlockPaths:N0} paths, round-robin)"));
+        }
     }
 
     public virtual void Estimated(double pathDaysPerSecond, TimeSpan projected) =>
@@ -42,7 +47,7 @@ internal abstract class ProgressDisplay : IRunProgress
 
     public abstract void Advanced(PlannedRun run, long pathsDone);
 
-    public virtual void RunFinished(PlannedRun run, TimeSpan wall) => pathsBefore += run.Simulation.Paths;
+    public virtual void RunFinished(PlannedRun run, TimeSpan wall) => pathsBefore += run.SimulatedPaths;
 
     public virtual void Finish()
     {
@@ -65,16 +70,16 @@ internal abstract class ProgressDisplay : IRunProgress
 
         public override void Advanced(PlannedRun run, long pathsDone)
         {
-            if (Elapsed - lastLine < TimeSpan.FromSeconds(5) && pathsDone < run.Simulation.Paths)
+            if (Elapsed - lastLine < TimeSpan.FromSeconds(5) && pathsDone < run.SimulatedPaths)
             {
                 return;
             }
 
             lastLine = Elapsed;
-            if (pathsDone < run.Simulation.Paths)
+            if (pathsDone < run.SimulatedPaths)
             {
                 Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  {run.Label}: {pathsDone:N0}/{run.Simulation.Paths:N0} paths; study {Fraction(pathsDone):P0}, ETA {Eta(pathsDone)}"));
+                    $"  {run.Label}: {pathsDone:N0}/{run.SimulatedPaths:N0} paths; study {Fraction(pathsDone):P0}, ETA {Eta(pathsDone)}"));
             }
         }
 
@@ -82,7 +87,7 @@ internal abstract class ProgressDisplay : IRunProgress
         {
             base.RunFinished(run, wall);
             Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  {run.Label}: {run.Simulation.Paths:N0} paths in {Format(wall)} ({run.PathDays / Math.Max(wall.TotalSeconds, 1e-9):N0} path-steps/s)"));
+                $"  {run.Label}: {run.SimulatedPaths:N0} paths in {Format(wall)} ({run.SimulatedPathDays / Math.Max(wall.TotalSeconds, 1e-9):N0} path-steps/s)"));
         }
     }
 
@@ -104,7 +109,7 @@ internal abstract class ProgressDisplay : IRunProgress
                     .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn(), new SpinnerColumn())
                     .Start(ctx =>
                     {
-                        study = ctx.AddTask("study", maxValue: Math.Max(1, plan.TotalPaths));
+                        study = ctx.AddTask("study", maxValue: Math.Max(1, plan.SimulatedPaths));
                         ready.Set();
                         done.Wait();
                         study.Value = study.MaxValue;

@@ -104,7 +104,7 @@ public sealed class StudyRunnerTests : IDisposable
     {
         var good = Run(Load(), "out");
         var before = File.ReadAllText(Path.Combine(good.Directory, "manifest.json"));
-        var broken = Load(model: new FailingModel(failAtPath: 57));
+        var broken = Load(model: new FaultyModel(faultPath: 57));
         var e = Assert.Throws<InvalidOperationException>(() => Run(broken, "out"));
         Assert.Contains("path 57", e.Message);
         Assert.Equal(before, File.ReadAllText(Path.Combine(good.Directory, "manifest.json")));
@@ -172,48 +172,5 @@ public sealed class StudyRunnerTests : IDisposable
         public void Advanced(PlannedRun run, long pathsDone) => LastPaths[run.Label] = pathsDone;
 
         public void RunFinished(PlannedRun run, TimeSpan wall) => Finished++;
-    }
-
-    /// <summary>The test model, failing when a batch reaches a given path.</summary>
-    private sealed class FailingModel(long failAtPath) : IModel
-    {
-        private readonly TestModel inner = new();
-
-        public string Name => inner.Name;
-
-        public string Description => inner.Description;
-
-        public IReadOnlyList<ParameterSpec> Parameters => inner.Parameters;
-
-        public IReadOnlyList<ScenarioKind> ScenarioKinds => inner.ScenarioKinds;
-
-        public ISimulation Create(SimulationContext context) => new Failing(inner.Create(context), failAtPath);
-
-        private sealed class Failing(ISimulation inner, long failAtPath) : ISimulation
-        {
-            public long Paths => inner.Paths;
-
-            public int Steps => inner.Steps;
-
-            public IReadOnlyList<DateOnly>? StepDates => inner.StepDates;
-
-            public IReadOnlyList<ColumnSpec> PathColumns => inner.PathColumns;
-
-            public IReadOnlyList<ColumnSpec> SeriesVariables => inner.SeriesVariables;
-
-            public int BatchSize => inner.BatchSize;
-
-            public void RunBatch(PathBatch batch)
-            {
-                if (batch.FirstPath <= failAtPath && failAtPath < batch.FirstPath + batch.Count)
-                {
-                    throw new InvalidOperationException($"deliberate failure at path {failAtPath}");
-                }
-
-                inner.RunBatch(batch);
-            }
-
-            public ColumnTable Summarize(ColumnTable paths) => inner.Summarize(paths);
-        }
     }
 }

@@ -6,7 +6,8 @@
 // metadata; and every value, exactly (64-bit integers, decimals and timestamps as integers or
 // exact decimal strings, dates as day numbers, doubles bit for bit apart from NaN payloads).
 // Exits 0 when all files agree, 1 naming the file, column and row of the first difference in a
-// file, 2 for bad usage or when no file was found.
+// file, 2 for bad usage or when no file was found. Folders of Hive partitions (shard=N, as a
+// sharded study writes) are also read as one dataset each, and their per-shard counts compared.
 //
 // Usage: node check.mjs [--backtest "CMD"] [--duckdb-samples DIR] FOLDER...
 //   --backtest        command that runs the project's CLI (default: dotnet on the Release build)
@@ -160,7 +161,7 @@ async function checkFile(connection, command, file) {
   const dump = inspect(command, file);
   const schema = dump.schema;
 
-  const described = await rows(connection, 'DESCRIBE SELECT * FROM read_parquet($1)', [file]);
+  const described = await rows(connection, 'DESCRIBE SELECT * FROM read_parquet($1, hive_partitioning = false)', [file]);
   if (described.length !== schema.length) differ('column count', schema.length, described.length);
   const repetition = new Map(
     (await rows(connection, 'SELECT name, repetition_type FROM parquet_schema($1) WHERE num_children IS NULL', [file]))
@@ -173,7 +174,7 @@ async function checkFile(connection, command, file) {
     if (nullable !== column.nullable) differ(`column '${column.name}' nullability`, column.nullable, repetition.get(column.name));
   });
 
-  const [{ n }] = await rows(connection, 'SELECT count(*) AS n FROM read_parquet($1)', [file]);
+  const [{ n }] = await rows(connection, 'SELECT count(*) AS n FROM read_parquet($1, hive_partitioning = false)', [file]);
   if (Number(n) !== dump.rows) differ('row count', dump.rows, Number(n));
 
   const kv = await rows(connection, 'SELECT decode(key) AS k, decode(value) AS v FROM parquet_kv_metadata($1)', [file]);
@@ -203,7 +204,7 @@ async function checkFile(connection, command, file) {
     if (!sameBound(type, ours.max, chunk.stats_max_value)) differ(`${where} max statistic`, ours.max, chunk.stats_max_value);
   }
 
-  const result = await connection.stream('SELECT * FROM read_parquet($1)', [file]);
+  const result = await connection.stream('SELECT * FROM read_parquet($1, hive_partitioning = false)', [file]);
   let row = 0;
   for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
     for (const values of chunk.getRows()) {
@@ -216,7 +217,35 @@ async function checkFile(connection, command, file) {
     }
   }
   if (row !== dump.rows) differ('rows read', dump.rows, row);
-  return `${dump.rows} rows, ${dump.row_groups.length} row groups, ${schema.length} columns`;
+  return { rows: dump.rows, summary: `${dump.rows} rows, ${dump.row_groups.length} row groups, ${schema.length} columns` };
+}
+
+// Folders whose subfolders are all Hive partitions `shard=N` (a sharded study's paths/ and
+// series/, docs/distributed.md): DuckDB must read each as one dataset with a `shard` column
+// holding, per shard, the rows the project's reader counted in that shard's files (a shard
+// with no rows has no group). Single files are read above with hive_partitioning off, so the
+// partition column does not appear there.
+function hiveDatasets(folder) {
+  const found = [];
+  const children = readdirSync(folder, { withFileTypes: true }).filter((e) => e.isDirectory() && !e.name.startsWith('.'));
+  if (children.length > 0 && children.every((e) => /^shard=\d+$/.test(e.name))) found.push(folder);
+  else for (const child of children) found.push(...hiveDatasets(join(folder, child.name)));
+  return found;
+}
+
+async function checkHiveDataset(connection, dataset, rowsByFile) {
+  const ours = new Map();
+  for (const [file, rows] of rowsByFile) {
+    const match = file.startsWith(dataset) && /[\\/]shard=(\d+)[\\/][^\\/]+\.parquet$/.exec(file.slice(dataset.length));
+    if (match && rows > 0) ours.set(Number(match[1]), (ours.get(Number(match[1])) ?? 0) + rows);
+  }
+  const duck = await rows(connection,
+    'SELECT shard, count(*) AS n FROM read_parquet($1, hive_partitioning = true) GROUP BY shard ORDER BY shard', [join(dataset, '*', '*.parquet')]);
+  if (duck.length !== ours.size) differ('shards', ours.size, duck.length);
+  for (const { shard, n } of duck) {
+    if (ours.get(Number(shard)) !== Number(n)) differ(`shard ${shard} rows`, ours.get(Number(shard)), Number(n));
+  }
+  return `${duck.length} shards, ${[...ours.values()].reduce((a, b) => a + b, 0)} rows`;
 }
 
 // Parquet files written by DuckDB itself, covering the types, codecs and null patterns the
@@ -259,14 +288,26 @@ async function main() {
 
   let passed = 0;
   let failed = 0;
+  const rowsByFile = new Map();
   for (const file of files) {
     try {
-      const summary = await checkFile(connection, command, file);
+      const { rows: count, summary } = await checkFile(connection, command, file);
+      rowsByFile.set(file, count);
       console.log(`ok    ${file}  (${summary})`);
       passed++;
     } catch (error) {
       if (!(error instanceof Difference)) throw error;
       console.log(`FAIL  ${file}: ${error.message}`);
+      failed++;
+    }
+  }
+  for (const dataset of options.folders.flatMap(hiveDatasets)) {
+    try {
+      console.log(`ok    ${dataset}/  (Hive dataset: ${await checkHiveDataset(connection, dataset, rowsByFile)})`);
+      passed++;
+    } catch (error) {
+      if (!(error instanceof Difference)) throw error;
+      console.log(`FAIL  ${dataset}/: ${error.message}`);
       failed++;
     }
   }

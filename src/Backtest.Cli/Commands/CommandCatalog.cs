@@ -1,13 +1,15 @@
 using System.CommandLine;
+using Backtest.Engine.Models;
 
 namespace Backtest.Cli.Commands;
 
 /// <summary>Every subcommand of <c>backtest</c>, in the order <c>--help</c> lists them.</summary>
 internal static class CommandCatalog
 {
-    public static IEnumerable<Command> All(TextWriter stdout, TextWriter stderr)
+    public static IEnumerable<Command> All(TextWriter stdout, TextWriter stderr, ModelCatalog models)
     {
-        yield return RunCommand.Create(stdout, stderr);
+        yield return RunCommand.Create(stdout, stderr, models);
+        yield return MergeCommand.Create(stdout, stderr, models);
         yield return ReportCommand.Create(stdout, stderr);
         yield return ConformanceCommand.Create(stdout);
         yield return DataCommand.Create(stdout);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Backtest.Engine.Catalog;
+using Backtest.Engine.Runs;
 using Backtest.Reports;
 using Backtest.Reports.Assembly;
 using Backtest.Reports.Data;
@@ -87,3 +88,39 @@ internal static class ReportCommand
 /// will live (a run writes its report while still staging).
 /// </summary>
 internal sealed record HistorySource(string FinalFolder, string? CatalogOption);
+
+/// <summary>
+/// Writes a run's report into its staging folder, before the folder is promoted (by a run or a
+/// merge). A report failure must not cost the user the simulated data, so it is kept, and
+/// reported once the folder is in place.
+/// </summary>
+internal sealed class StagedReport(HistorySource? history, TextWriter stderr)
+{
+    private Exception? failure;
+
+    /// <summary>The <see cref="RunOptions.Finishing"/> callback.</summary>
+    public void Write(string staging, RunResult result)
+    {
+        try
+        {
+            ReportCommand.Write(staging, history, stderr);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            failure = e;
+        }
+    }
+
+    /// <summary>Prints where the report is, or why it failed; returns the exit code.</summary>
+    public int Finish(RunResult result, TextWriter stdout)
+    {
+        if (failure is not null)
+        {
+            stderr.WriteLine($"backtest: error: the run folder is complete but its report failed: {failure.Message}");
+            return BacktestCli.Failed;
+        }
+
+        stdout.WriteLine($"report: {Path.Combine(result.Directory, "report", "index.html")}");
+        return BacktestCli.Ok;
+    }
+}

@@ -40,6 +40,12 @@ public sealed class SeriesRecorder
     /// <summary>Records a Double variable of a recorded path at a step.</summary>
     public void Set(int variable, long path, int step, double value) => reals[variable][Slot(path, step)] = value;
 
+    /// <summary>The recorded value of an Amount or Int64 variable of a path at a step.</summary>
+    public long Integer(int variable, long path, int step) => integers[variable][Slot(path, step)];
+
+    /// <summary>The recorded value of a Double variable of a path at a step.</summary>
+    public double Real(int variable, long path, int step) => reals[variable][Slot(path, step)];
+
     /// <summary>The values of an Amount/Int64 variable at a step across recorded paths.</summary>
     public long[] IntegersAt(int variable, int step) =>
         Enumerable.Range(0, RecordedPaths).Select(p => integers[variable][((long)p * Steps) + step]).ToArray();

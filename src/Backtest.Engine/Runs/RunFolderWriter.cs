@@ -19,13 +19,13 @@ public sealed class RunFolderWriter : IDisposable
     private readonly TableFile series;
     private TableFile? summary;
 
-    public RunFolderWriter(string directory, RunPlan plan, string pathsFileName = "paths.parquet", ParquetCodec codec = ParquetCodec.Snappy)
+    public RunFolderWriter(string directory, RunPlan plan, ParquetCodec codec = ParquetCodec.Snappy)
     {
         this.directory = directory;
         this.plan = plan;
         options = new ParquetWriterOptions { Codec = codec };
         var first = plan.Runs[0].Simulation;
-        paths = new TableFile(Path.Combine(directory, pathsFileName), plan.Study.Name, [.. Identity, ColumnSpec.Int64("path", "path index within the run (0-based)"), .. first.PathColumns], options);
+        paths = new TableFile(Path.Combine(directory, "paths.parquet"), plan.Study.Name, PathFileColumns(first), options);
         series = new TableFile(Path.Combine(directory, "series.parquet"), plan.Study.Name, [.. Identity, .. SeriesStatistics.Columns(first.SeriesVariables)], options);
     }
 
@@ -37,16 +37,28 @@ public sealed class RunFolderWriter : IDisposable
         ColumnSpec.Text("param_set", "parameter set name (see the manifest for its values)"),
     ];
 
-    /// <summary>Appends rows <paramref name="offset"/>..+<paramref name="count"/> of a run's path table (path = first path + row).</summary>
-    public void AppendPaths(PlannedRun run, ColumnTable table, int offset, int count)
+    /// <summary>The path column after the identity.</summary>
+    public static ColumnSpec PathColumn { get; } = ColumnSpec.Int64("path", "path index within the run (0-based)");
+
+    /// <summary>The columns of a path file (<c>paths.parquet</c>, and a shard's part of it): identity, path, the model's per-path columns.</summary>
+    public static IReadOnlyList<ColumnSpec> PathFileColumns(Models.ISimulation simulation) => [.. Identity, PathColumn, .. simulation.PathColumns];
+
+    /// <summary>Appends rows <paramref name="offset"/>..+<paramref name="count"/> of a run's path table, which hold paths <paramref name="firstPath"/>.. in order.</summary>
+    public void AppendPaths(PlannedRun run, ColumnTable table, int offset, int count, long firstPath)
     {
-        var path = new long[count];
+        paths.Append(run, table, offset, count, [Sequence(firstPath, count)]);
+    }
+
+    /// <summary>first, first + 1, …, first + count − 1.</summary>
+    internal static long[] Sequence(long first, int count)
+    {
+        var values = new long[count];
         for (int i = 0; i < count; i++)
         {
-            path[i] = offset + i;
+            values[i] = first + i;
         }
 
-        paths.Append(run, table, offset, count, [path]);
+        return values;
     }
 
     /// <summary>Appends a run's summary rows, with its swept parameter values as columns after the identity.</summary>
@@ -122,76 +134,4 @@ public sealed class RunFolderWriter : IDisposable
         ParameterKind.Date => Enumerable.Repeat(((DateOnly)value).DayNumber - SeriesStatistics.UnixEpochDay, rows).ToArray(),
         _ => Enumerable.Repeat<string?>(spec.Format(value), rows).ToArray(),
     };
-
-    /// <summary>One Parquet file: identity columns, then extra leading columns, then a table's columns.</summary>
-    private sealed class TableFile : IDisposable
-    {
-        private readonly ParquetWriter writer;
-        private readonly string studyName;
-
-        public TableFile(string path, string studyName, IReadOnlyList<ColumnSpec> columns, ParquetWriterOptions options)
-        {
-            this.studyName = studyName;
-            Columns = columns;
-            writer = ParquetWriter.Create(path, new ParquetSchema(columns.Select(ToParquet)), options);
-            writer.SetMetadata(ColumnDescriptions.MetadataKey, ColumnDescriptions.ToJson(columns));
-        }
-
-        public IReadOnlyList<ColumnSpec> Columns { get; }
-
-        /// <summary>Identity values from the run, then <paramref name="leading"/> arrays (one per extra column), then the table's rows.</summary>
-        public void Append(PlannedRun run, ColumnTable table, int offset, int count, Array[] leading)
-        {
-            writer.Append(0, Repeat(studyName, count));
-            writer.Append(1, Repeat(run.Scenario.Name, count));
-            writer.Append(2, Repeat(run.ParameterSet.Name, count));
-            int column = Identity.Count;
-            foreach (var values in leading)
-            {
-                AppendArray(column++, values, 0, count, null);
-            }
-
-            for (int c = 0; c < table.Columns.Count; c++)
-            {
-                AppendArray(column++, table.Raw(c), offset, count, table.Nulls(c));
-            }
-
-            writer.EndBatch();
-        }
-
-        public void Close(string manifestJson)
-        {
-            writer.SetMetadata(ParquetWriter.ManifestKey, manifestJson);
-            writer.Close();
-        }
-
-        public void Dispose() => writer.Dispose();
-
-        private static string?[] Repeat(string value, int count) => Enumerable.Repeat<string?>(value, count).ToArray();
-
-        private void AppendArray(int column, Array values, int offset, int count, bool[]? nulls)
-        {
-            var mask = nulls is null ? default : new ReadOnlySpan<bool>(nulls, offset, count);
-            switch (values)
-            {
-                case long[] l:
-                    writer.Append(column, new ReadOnlySpan<long>(l, offset, count), mask);
-                    break;
-                case int[] i:
-                    writer.Append(column, new ReadOnlySpan<int>(i, offset, count), mask);
-                    break;
-                case double[] d:
-                    writer.Append(column, new ReadOnlySpan<double>(d, offset, count), mask);
-                    break;
-                case bool[] b:
-                    writer.Append(column, new ReadOnlySpan<bool>(b, offset, count), mask);
-                    break;
-                case string?[] s:
-                    writer.Append(column, new ReadOnlySpan<string?>(s, offset, count), mask);
-                    break;
-                default:
-                    throw new ArgumentException($"unsupported column array {values.GetType()}");
-            }
-        }
-    }
 }

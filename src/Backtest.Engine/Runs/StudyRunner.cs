@@ -12,49 +12,60 @@ public sealed record RunOptions(string OutputDirectory, string DataDirectory)
 
     public CancellationToken Cancellation { get; init; }
 
-    /// <summary>Called with the staging folder after the data files are written, before it is moved into place (the report goes here).</summary>
+    /// <summary>Called with the staging folder after the data files are written, before it is moved into place (the report goes here). Not called for a shard.</summary>
     public Action<string, RunResult>? Finishing { get; init; }
+
+    /// <summary>
+    /// Run only this shard of the study: <see cref="OutputDirectory"/> is then the study's shard
+    /// folder (<see cref="ShardFolder"/>), and <c>backtest merge</c> makes the run folder.
+    /// </summary>
+    public ShardSpec? Shard { get; init; }
 }
 
-/// <summary>What a finished run produced.</summary>
+/// <summary>What a finished run (or shard, or merge) produced.</summary>
 public sealed record RunResult(string Directory, RunPlan Plan, DateTimeOffset Started, DateTimeOffset Finished, IReadOnlyList<RunTiming> Timings)
 {
-    /// <summary>Each run's summary rows, in run order (what <c>summary.parquet</c> holds after the identity columns).</summary>
+    /// <summary>Each run's summary rows, in run order (what <c>summary.parquet</c> holds after the identity columns); none for a shard.</summary>
     public IReadOnlyList<(PlannedRun Run, ColumnTable Summary)> Summaries { get; init; } = [];
+
+    /// <summary>The shards a merged run folder was made from; none for a run made in one process.</summary>
+    public IReadOnlyList<ShardRecord> Shards { get; init; } = [];
 
     public TimeSpan Wall => Finished - Started;
 
-    public double PathDaysPerSecond => Plan.TotalPathDays / Math.Max(Timings.Sum(t => t.Wall.TotalSeconds), 1e-9);
+    /// <summary>Path-days simulated per second of simulation wall time (per process, for a merge).</summary>
+    public double PathDaysPerSecond => Plan.SimulatedPathDays / Math.Max(Timings.Sum(t => t.Wall.TotalSeconds), 1e-9);
 }
 
 /// <summary>Wall time of one run (simulation and writing).</summary>
 public sealed record RunTiming(string Scenario, string ParameterSet, TimeSpan Wall);
 
+/// <summary>Rows <see cref="Offset"/>..+<see cref="Count"/> of a run's path table, holding paths <see cref="FirstPath"/>.. ; <see cref="EndsRange"/> at the last batch of a simulated range.</summary>
+public readonly record struct PathSlot(long FirstPath, int Offset, int Count, bool EndsRange);
+
 /// <summary>
 /// Runs every (scenario, parameter set) of a study through the scheduler and writes the run
-/// folder. Everything goes to a staging folder beside the target, moved into place only when
-/// complete: a failure leaves the previous folder (if any) as it was and no partial one.
+/// folder — or, with <see cref="RunOptions.Shard"/>, one shard's partitions of the study's shard
+/// folder. Either way everything goes to a staging folder first and is moved into place only
+/// when complete (<see cref="FolderPromotion"/>, <see cref="ShardFolder.Promote"/>).
 /// </summary>
 public static class StudyRunner
 {
     /// <summary>Seconds of the first run's batches used to estimate the whole study's wall time.</summary>
     private const double PilotSeconds = 0.5;
 
-    public static RunResult Run(Studies.Study study, RunOptions options)
+    public static RunResult Run(Studies.Study study, RunOptions options) =>
+        options.Shard is { } shard ? RunShard(study, options, shard) : RunWhole(study, options);
+
+    private static RunResult RunWhole(Studies.Study study, RunOptions options)
     {
         var target = Path.GetFullPath(options.OutputDirectory);
-        CheckTarget(target);
+        FolderPromotion.CheckTarget(target);
         var data = new DataAccess(options.DataDirectory);
         var plan = RunPlan.Create(study, data);
         options.Progress.Planned(plan);
 
-        var staging = $"{target}.partial-{Environment.ProcessId}";
-        if (Directory.Exists(staging))
-        {
-            Directory.Delete(staging, recursive: true);
-        }
-
-        Directory.CreateDirectory(staging);
+        var staging = FolderPromotion.CreateStaging(target);
         try
         {
             var started = DateTimeOffset.UtcNow;
@@ -66,111 +77,113 @@ public static class StudyRunner
                 foreach (var run in plan.Runs)
                 {
                     var clock = Stopwatch.StartNew();
-                    summaries.Add((run, RunOne(run, study, writer, pilot, options)));
+                    var (table, recorder) = Simulate(run, study, (t, slot) => writer.AppendPaths(run, t, slot.Offset, slot.Count, slot.FirstPath), pilot, options);
+                    var summary = run.Simulation.Summarize(table);
+                    writer.AppendSummary(run, summary);
+                    writer.AppendSeries(run, SeriesStatistics.Build(run.Simulation, recorder));
+                    summaries.Add((run, summary));
                     options.Progress.RunFinished(run, clock.Elapsed);
                     timings.Add(new RunTiming(run.Scenario.Name, run.ParameterSet.Name, clock.Elapsed));
                 }
 
-                var finished = DateTimeOffset.UtcNow;
-                var result = new RunResult(target, plan, started, finished, timings) { Summaries = summaries };
-                var manifest = Manifest.Build(result, data);
+                var result = new RunResult(target, plan, started, DateTimeOffset.UtcNow, timings) { Summaries = summaries };
+                var manifest = Manifest.Build(result, Manifest.Inputs(data));
                 writer.Complete(manifest);
                 File.WriteAllText(Path.Combine(staging, "manifest.json"), manifest);
                 options.Finishing?.Invoke(staging, result);
-                Promote(staging, target);
+                FolderPromotion.Promote(staging, target);
                 return result;
             }
         }
         catch
         {
-            TryDelete(staging);
+            FolderPromotion.TryDelete(staging);
             throw;
         }
     }
 
-    private static ColumnTable RunOne(PlannedRun run, Studies.Study study, RunFolderWriter writer, Pilot pilot, RunOptions options)
+    private static RunResult RunShard(Studies.Study study, RunOptions options, ShardSpec shard)
     {
-        var simulation = run.Simulation;
-        int paths = (int)simulation.Paths;
-        var table = new ColumnTable(simulation.PathColumns, paths);
-        var recorder = new SeriesRecorder(simulation.SeriesVariables, (int)Math.Min(study.SeriesPaths, paths), simulation.Steps);
-        int batchSize = Math.Max(1, simulation.BatchSize);
-        int batches = (int)((paths + (long)batchSize - 1) / batchSize);
-        long done = 0;
-        BatchScheduler.Run(
-            batches,
-            study.Threads,
-            b =>
-            {
-                int offset = b * batchSize;
-                simulation.RunBatch(new PathBatch(table, offset, offset, Math.Min(batchSize, paths - offset), recorder));
-            },
-            b =>
-            {
-                int offset = b * batchSize;
-                int count = Math.Min(batchSize, paths - offset);
-                writer.AppendPaths(run, table, offset, count);
-                done += count;
-                pilot.Observe(run, done);
-                options.Progress.Advanced(run, done);
-            },
-            cancellation: options.Cancellation);
+        var root = Path.GetFullPath(options.OutputDirectory);
+        ShardFolder.CheckRoot(root);
+        var data = new DataAccess(options.DataDirectory);
+        var plan = RunPlan.Create(study, data, shard);
+        ShardFolder.CheckSiblings(root, ShardIdentity.Of(plan, Manifest.Inputs(data)), shard.Index);
+        options.Progress.Planned(plan);
 
-        var summary = simulation.Summarize(table);
-        writer.AppendSummary(run, summary);
-        writer.AppendSeries(run, SeriesStatistics.Build(simulation, recorder));
-        return summary;
-    }
-
-    /// <summary>Refuses to replace a folder that is not a run folder (the user may have pointed --out at something else).</summary>
-    private static void CheckTarget(string target)
-    {
-        if (File.Exists(target))
-        {
-            throw new InputException("the output path is a file, not a folder", file: target);
-        }
-
-        if (Directory.Exists(target) && Directory.EnumerateFileSystemEntries(target).Any() && !File.Exists(Path.Combine(target, "manifest.json")))
-        {
-            throw new InputException("the output folder exists, is not empty and is not a run folder (no manifest.json); choose another --out", file: target);
-        }
-    }
-
-    private static void Promote(string staging, string target)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-        if (Directory.Exists(target))
-        {
-            var old = $"{target}.old-{Environment.ProcessId}";
-            Directory.Move(target, old);
-            Directory.Move(staging, target);
-            TryDelete(old);
-        }
-        else
-        {
-            Directory.Move(staging, target);
-        }
-    }
-
-    private static void TryDelete(string directory)
-    {
+        var staging = ShardFolder.CreateStaging(root, shard.Index);
         try
         {
-            if (Directory.Exists(directory))
+            var started = DateTimeOffset.UtcNow;
+            var timings = new List<RunTiming>();
+            using (var writer = new ShardFolderWriter(staging, plan))
             {
-                Directory.Delete(directory, recursive: true);
+                var pilot = new Pilot(plan, options.Progress);
+                foreach (var run in plan.Runs)
+                {
+                    var clock = Stopwatch.StartNew();
+                    var (_, recorder) = Simulate(run, study, (t, slot) => writer.AppendPaths(run, t, slot), pilot, options);
+                    writer.AppendSeries(run, recorder);
+                    options.Progress.RunFinished(run, clock.Elapsed);
+                    timings.Add(new RunTiming(run.Scenario.Name, run.ParameterSet.Name, clock.Elapsed));
+                }
+
+                var result = new RunResult(root, plan, started, DateTimeOffset.UtcNow, timings);
+                var manifest = ShardManifest.Build(result, Manifest.Inputs(data), writer.PathRows, writer.SeriesRows);
+                writer.Complete(manifest);
+                File.WriteAllText(Path.Combine(staging, "manifest.json"), manifest);
+                ShardFolder.Promote(staging, root, shard.Index);
+                return result;
             }
         }
-        catch (IOException)
+        catch
         {
-            // Leaving a stray folder behind is better than hiding the original failure.
-        }
-        catch (UnauthorizedAccessException)
-        {
+            FolderPromotion.TryDelete(staging);
+            throw;
         }
     }
 
-    /// <summary>Times the first run's early batches and projects the whole study's wall time from them, once.</summary>
+    /// <summary>
+    /// Simulates the run's <see cref="PlannedRun.Simulated"/> paths in batches of the model's
+    /// size (each range cut from its own first path) and hands each finished batch to
+    /// <paramref name="consume"/> in path order. The table holds the simulated paths only, in order.
+    /// </summary>
+    private static (ColumnTable Paths, SeriesRecorder Series) Simulate(
+        PlannedRun run, Studies.Study study, Action<ColumnTable, PathSlot> consume, Pilot pilot, RunOptions options)
+    {
+        var simulation = run.Simulation;
+        int batchSize = Math.Max(1, simulation.BatchSize);
+        var slots = new List<PathSlot>();
+        int rows = 0;
+        foreach (var range in run.Simulated)
+        {
+            for (int done = 0; done < range.Count; done += batchSize)
+            {
+                int count = Math.Min(batchSize, range.Count - done);
+                slots.Add(new PathSlot(range.First + done, rows, count, done + count == range.Count));
+                rows += count;
+            }
+        }
+
+        var table = new ColumnTable(simulation.PathColumns, rows);
+        var recorder = new SeriesRecorder(simulation.SeriesVariables, (int)Math.Min(study.SeriesPaths, simulation.Paths), simulation.Steps);
+        long pathsDone = 0;
+        BatchScheduler.Run(
+            slots.Count,
+            study.Threads,
+            b => simulation.RunBatch(new PathBatch(table, slots[b].FirstPath, slots[b].Offset, slots[b].Count, recorder)),
+            b =>
+            {
+                consume(table, slots[b]);
+                pathsDone += slots[b].Count;
+                pilot.Observe(run, pathsDone);
+                options.Progress.Advanced(run, pathsDone);
+            },
+            cancellation: options.Cancellation);
+        return (table, recorder);
+    }
+
+    /// <summary>Times the first run's early batches and projects the wall time of everything this process simulates from them, once.</summary>
     private sealed class Pilot(RunPlan plan, IRunProgress progress)
     {
         private readonly Stopwatch clock = Stopwatch.StartNew();
@@ -184,7 +197,7 @@ public static class StudyRunner
             }
 
             double seconds = clock.Elapsed.TotalSeconds;
-            bool finishedRun = pathsDone == run.Simulation.Paths;
+            bool finishedRun = pathsDone == run.SimulatedPaths;
             if (seconds < PilotSeconds && !finishedRun)
             {
                 return;
@@ -192,7 +205,7 @@ public static class StudyRunner
 
             reported = true;
             double rate = pathsDone * run.Simulation.Steps / Math.Max(seconds, 1e-9);
-            progress.Estimated(rate, TimeSpan.FromSeconds(plan.TotalPathDays / Math.Max(rate, 1e-9)));
+            progress.Estimated(rate, TimeSpan.FromSeconds(plan.SimulatedPathDays / Math.Max(rate, 1e-9)));
         }
     }
 }

@@ -30,6 +30,13 @@ public sealed record Study(
     IReadOnlyList<ParameterSet> ParameterSets,
     IReadOnlyList<string> SweptParameters)
 {
+    /// <summary>
+    /// The shard count for Kubernetes indexed jobs (<c>shards:</c>), which give each pod its index
+    /// but not the count; null when the study does not say. Running a shard is chosen by
+    /// <see cref="Runs.ShardSelection"/>, never by this key alone.
+    /// </summary>
+    public int? Shards { get; init; }
+
     /// <summary>Number of runs (scenarios × parameter sets).</summary>
     public int RunCount => Scenarios.Count * ParameterSets.Count;
 }

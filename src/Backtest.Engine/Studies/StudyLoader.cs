@@ -15,7 +15,7 @@ public static class StudyLoader
 {
     /// <summary>Top-level keys of a study file.</summary>
     public static readonly IReadOnlyList<string> TopLevelKeys =
-        ["name", "description", "model", "seed", "paths", "threads", "series_paths", "scenarios", "parameters", "sweep"];
+        ["name", "description", "model", "seed", "paths", "threads", "series_paths", "shards", "scenarios", "parameters", "sweep"];
 
     /// <summary>Refuses sweeps larger than this many parameter sets (a typo guard; split bigger grids into studies or shards).</summary>
     public const int MaxParameterSets = 100_000;
@@ -54,13 +54,14 @@ public static class StudyLoader
         long paths = overrides?.Paths ?? (entries.TryGetValue("paths", out var p) ? yaml.Integer(p, "paths", 1, 1L << 40) : DefaultPaths);
         int threads = overrides?.Threads ?? (entries.TryGetValue("threads", out var t) ? (int)yaml.Integer(t, "threads", 0, 4096) : 0);
         int seriesPaths = entries.TryGetValue("series_paths", out var sp) ? (int)yaml.Integer(sp, "series_paths", 0, 100_000) : DefaultSeriesPaths;
+        int? shards = entries.TryGetValue("shards", out var sh) ? (int)yaml.Integer(sh, "shards", 1, Runs.ShardSpec.MaxCount) : null;
 
         var scenarios = ReadScenarios(yaml, Required("scenarios"), model);
         var baseValues = ReadParameters(yaml, entries.GetValueOrDefault("parameters"), model);
         var (sets, swept) = ReadSweep(yaml, entries.GetValueOrDefault("sweep"), model, baseValues);
 
         return new Study(name, description, file, text, model, seed, paths, threads, (int)Math.Min(seriesPaths, paths),
-            scenarios, sets, swept);
+            scenarios, sets, swept) { Shards = shards };
     }
 
     private static string DefaultName(string file)
