@@ -80,7 +80,8 @@ public static class RunMetrics
         ColumnSpec.Double("first_mover_advantage", "geometric mean over paths with redemptions of the first-mover advantage (the first vs the last first_mover_share of redeemed claims; 1 = no race; the per-path ratio is unbounded when late exits get next to nothing)", "ratio"),
         ColumnSpec.Double("first_mover_advantage_lo", "lower end of its 95% interval (normal on the log scale)", "ratio"),
         ColumnSpec.Double("first_mover_advantage_hi", "upper end of its 95% interval (normal on the log scale)", "ratio"),
-        ColumnSpec.Int64("first_mover_paths", "paths with redemptions (those the first-mover advantage averages over)", "count"),
+        ColumnSpec.Int64("first_mover_paths", "paths with redemptions whose ratio is finite and positive (those the geometric mean averages over)", "count"),
+        ColumnSpec.Int64("first_mover_unbounded_paths", "paths with redemptions where one side of the comparison received nothing (ratio 0 or +∞), left out of the geometric mean", "count"),
         ColumnSpec.Amount("insolvency_loss_mean", "mean insolvency loss per path (bad debt, shortfall)", "units of the claim's asset"),
         ColumnSpec.Amount("insolvency_loss_var99", "99% VaR of the insolvency loss (type-1 quantile; null when importance-sampled)", "units of the claim's asset") with { Nullable = true },
         ColumnSpec.Double("insolvency_loss_es99", "99% expected shortfall of the insolvency loss (Acerbi–Tasche tail mean)", "units of the claim's asset"),
@@ -151,12 +152,16 @@ public static class RunMetrics
         // negative; the geometric mean, with the interval taken on the log scale, stays positive and
         // treats first/last and last/first alike.
         var fma = paths.Double("first_mover_advantage");
-        var withFills = Enumerable.Range(0, n).Where(i => !double.IsNaN(fma[i])).ToArray();
+        // A side that received nothing makes the ratio 0 or +∞, whose logarithm no mean can hold:
+        // such paths are counted apart rather than averaged.
+        var withFills = Enumerable.Range(0, n).Where(i => fma[i] > 0 && double.IsFinite(fma[i])).ToArray();
+        int unbounded = Enumerable.Range(0, n).Count(i => fma[i] == 0 || double.IsPositiveInfinity(fma[i]));
         var (logMean, logLo, logHi) = Mean(withFills.Select(i => DeterministicMath.Log(fma[i])).ToArray(), withFills.Select(i => weights[i]).ToArray(), weighted);
         table.Double(col++)[0] = DeterministicMath.Exp(logMean);
         table.Double(col++)[0] = DeterministicMath.Exp(logLo);
         table.Double(col++)[0] = DeterministicMath.Exp(logHi);
         table.Int64(col++)[0] = withFills.Length;
+        table.Int64(col++)[0] = unbounded;
 
         foreach (var name in new[] { "insolvency_loss", "run_loss" })
         {

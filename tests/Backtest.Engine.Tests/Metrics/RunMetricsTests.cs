@@ -223,7 +223,8 @@ public class RunMetricsTests
     {
         // Nineteen paths near 1.25 and one whose last exits sold into a drained pool (587): an
         // arithmetic mean would be about 30 with a normal interval reaching below zero.
-        double[] ratios = [.. Enumerable.Range(0, 19).Select(i => 1.2 + (0.01 * (i % 10))), 587.0, double.NaN];
+        // Two more paths where one side received nothing (0 and +∞) are counted apart, not averaged.
+        double[] ratios = [.. Enumerable.Range(0, 19).Select(i => 1.2 + (0.01 * (i % 10))), 587.0, double.NaN, 0.0, double.PositiveInfinity];
         var paths = new ColumnTable(RunMetrics.PathColumns, ratios.Length);
         for (int i = 0; i < ratios.Length; i++)
         {
@@ -236,7 +237,7 @@ public class RunMetricsTests
         }
 
         var summary = RunMetrics.Summarize(paths);
-        var logs = ratios.Where(r => !double.IsNaN(r)).Select(r => Math.Log(r)).ToArray();
+        var logs = ratios.Where(r => r > 0 && double.IsFinite(r)).Select(r => Math.Log(r)).ToArray();
         double logMean = logs.Average();
         double logSe = Math.Sqrt(logs.Sum(l => (l - logMean) * (l - logMean)) / (logs.Length - 1) / logs.Length);
         Assert.Equal(Math.Exp(logMean), summary.Double("first_mover_advantage")[0], 9);
@@ -245,6 +246,7 @@ public class RunMetricsTests
         Assert.True(summary.Double("first_mover_advantage_lo")[0] > 0);
         Assert.InRange(summary.Double("first_mover_advantage")[0], 1.2, 2.0);
         Assert.Equal(20, summary.Int64("first_mover_paths")[0]);
+        Assert.Equal(2, summary.Int64("first_mover_unbounded_paths")[0]);
     }
 
     [Fact]
