@@ -46,19 +46,19 @@ public sealed partial class SpotBatch
         return SignedMulDiv(a, b, c, rounding);
     }
 
+    /// <summary>The lane's refusal for the contract arithmetic's failure: a division by zero or an overflow (Solidity's checked arithmetic reverts on both).</summary>
+    private static LaneFault Fault(FixedPointException e) =>
+        new(e is FixedPointDivideByZeroException ? SpotOutcome.DivideByZero : SpotOutcome.Overflow);
+
     private static long SignedMulDiv(long a, long b, long c, Rounding rounding)
     {
         try
         {
             return Fixed.MulDiv(a, b, c, rounding);
         }
-        catch (FixedPointOverflowException)
+        catch (FixedPointException e)
         {
-            throw new LaneFault(SpotOutcome.Overflow);
-        }
-        catch (FixedPointDivideByZeroException)
-        {
-            throw new LaneFault(SpotOutcome.DivideByZero);
+            throw Fault(e);
         }
     }
 
@@ -79,13 +79,9 @@ public sealed partial class SpotBatch
         {
             return Fixed.MulDiv(a, b, c, rounding);
         }
-        catch (FixedPointOverflowException)
+        catch (FixedPointException e)
         {
-            throw new LaneFault(SpotOutcome.Overflow);
-        }
-        catch (FixedPointDivideByZeroException)
-        {
-            throw new LaneFault(SpotOutcome.DivideByZero);
+            throw Fault(e);
         }
     }
 

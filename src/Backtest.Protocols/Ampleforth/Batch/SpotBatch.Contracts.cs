@@ -23,8 +23,36 @@ public sealed partial class SpotBatch
     private SpotOutcome BondDeposit(long bond, Who caller, long amount, int lane, out long seniors)
     {
         seniors = 0;
+        var refusal = BondDepositTerms(bond, amount, lane, out long debt, out long a, out long z);
+        if (refusal != SpotOutcome.Ok)
+        {
+            return refusal;
+        }
+
+        int slot = SlotFor(bond, lane);
+        SetS(slot, FDebt, lane, Plus(debt, Plus(a, z)));
+        var outcome = TransferAmpl(AmplColumn(caller), SlotCol(slot, FCollateral), amount, lane);
+        if (outcome != SpotOutcome.Ok)
+        {
+            return outcome;
+        }
+
+        MintTranche(slot, FSupplyA, SeniorField(caller), a, lane);
+        MintTranche(slot, FSupplyZ, JuniorField(caller), z, lane);
+        seniors = a;
+        return SpotOutcome.Ok;
+    }
+
+    /// <summary>
+    /// BondController.deposit's checks and the tranche amounts it would mint, before anything
+    /// moves: a refusal, or Ok with the bond's debt and the senior (<paramref name="a"/>) and junior
+    /// (<paramref name="z"/>) amounts; an amount whose new debt would overflow faults as the deposit does.
+    /// </summary>
+    private SpotOutcome BondDepositTerms(long bond, long amount, int lane, out long debt, out long a, out long z)
+    {
+        a = z = 0;
         int slot = FindSlot(bond, lane);
-        long debt = slot >= 0 ? S(slot, FDebt, lane) : 0;
+        debt = slot >= 0 ? S(slot, FDebt, lane) : 0;
         if (amount <= 0)
         {
             return SpotOutcome.BondInvalidAmount;
@@ -40,27 +68,17 @@ public sealed partial class SpotBatch
             return SpotOutcome.BondAlreadyMature;
         }
 
-        slot = SlotFor(bond, lane);
-        long collateral = S(slot, FCollateral, lane);
+        long collateral = slot >= 0 ? S(slot, FCollateral, lane) : 0;
         var info = _bonds[(int)bond];
-        long a = MulDiv(amount, info.RatioA, Granularity, Rounding.Floor);
-        long z = MulDiv(amount, info.RatioZ, Granularity, Rounding.Floor);
+        a = MulDiv(amount, info.RatioA, Granularity, Rounding.Floor);
+        z = MulDiv(amount, info.RatioZ, Granularity, Rounding.Floor);
         if (collateral > 0)
         {
             a = MulDiv(a, debt, collateral, Rounding.Floor);
             z = MulDiv(z, debt, collateral, Rounding.Floor);
         }
 
-        SetS(slot, FDebt, lane, Plus(debt, Plus(a, z)));
-        var outcome = TransferAmpl(AmplColumn(caller), SlotCol(slot, FCollateral), amount, lane);
-        if (outcome != SpotOutcome.Ok)
-        {
-            return outcome;
-        }
-
-        MintTranche(slot, FSupplyA, SeniorField(caller), a, lane);
-        MintTranche(slot, FSupplyZ, JuniorField(caller), z, lane);
-        seniors = a;
+        Plus(debt, Plus(a, z));
         return SpotOutcome.Ok;
     }
 

@@ -221,35 +221,14 @@ public sealed partial class SpotBatch
     /// <summary>The refusal <see cref="BondDeposit"/> of the vault's AMPL would meet, or InsufficientDeployment when it would go through (nothing then rolls).</summary>
     private SpotOutcome CheckBondDeposit(long bond, long amount, int lane)
     {
+        var refusal = BondDepositTerms(bond, amount, lane, out _, out long a, out long z);
+        if (refusal != SpotOutcome.Ok)
+        {
+            return refusal;
+        }
+
+        // Minting the tranches, for its overflow refusals.
         int slot = FindSlot(bond, lane);
-        long debt = slot >= 0 ? S(slot, FDebt, lane) : 0;
-        if (amount <= 0)
-        {
-            return SpotOutcome.BondInvalidAmount;
-        }
-
-        if (debt == 0 && amount < Bonds.BondController.MinimumValidDebt)
-        {
-            return SpotOutcome.BondInvalidInitialAmount;
-        }
-
-        if (slot >= 0 && S(slot, FMature, lane) != 0)
-        {
-            return SpotOutcome.BondAlreadyMature;
-        }
-
-        // The deposit's arithmetic, for its overflow refusals.
-        long collateral = slot >= 0 ? S(slot, FCollateral, lane) : 0;
-        var info = _bonds[(int)bond];
-        long a = MulDiv(amount, info.RatioA, Granularity, Rounding.Floor);
-        long z = MulDiv(amount, info.RatioZ, Granularity, Rounding.Floor);
-        if (collateral > 0)
-        {
-            a = MulDiv(a, debt, collateral, Rounding.Floor);
-            z = MulDiv(z, debt, collateral, Rounding.Floor);
-        }
-
-        Plus(debt, Plus(a, z));
         if (slot >= 0)
         {
             Plus(S(slot, FSupplyA, lane), a);
