@@ -31,10 +31,10 @@ internal sealed class SpotParameters
         switch (perp.FeePolicy)
         {
             case DeviationFeePolicy v5:
-                V5 = Copy(v5);
+                V5 = v5.Clone();
                 break;
             case SubscriptionFeePolicy v3:
-                V3 = Copy(v3);
+                V3 = v3.Clone();
                 RolloverFee = new SigmoidTable(V3.RolloverFeeLower, V3.RolloverFeeUpper, V3.RolloverFeeGrowth, SpotFeePolicy.One);
                 break;
         }
@@ -75,40 +75,6 @@ internal sealed class SpotParameters
 
     /// <summary>The v3/v4 rollover fee sigmoid at 8 decimals.</summary>
     public SigmoidTable? RolloverFee { get; }
-
-    private static DeviationFeePolicy Copy(DeviationFeePolicy p)
-    {
-        var copy = new DeviationFeePolicy
-        {
-            TargetSystemRatio = p.TargetSystemRatio,
-            EquilibriumDR = p.EquilibriumDR,
-            PerpDebasementLag = p.PerpDebasementLag,
-            PerpEnrichmentLag = p.PerpEnrichmentLag,
-            PerpDebasementPercLimits = p.PerpDebasementPercLimits,
-            PerpEnrichmentPercLimits = p.PerpEnrichmentPercLimits,
-            RebalanceFreqSec = p.RebalanceFreqSec,
-            ProtocolSharePerc = p.ProtocolSharePerc,
-        };
-        copy.UpdateFees(p.FeeFnDRDown, p.FeeFnDRUp);
-        return copy;
-    }
-
-    private static SubscriptionFeePolicy Copy(SubscriptionFeePolicy p) => new()
-    {
-        TargetSubscriptionRatio = p.TargetSubscriptionRatio,
-        DeviationRatioBoundLower = p.DeviationRatioBoundLower,
-        DeviationRatioBoundUpper = p.DeviationRatioBoundUpper,
-        PerpMintFeePercFlat = p.PerpMintFeePercFlat,
-        PerpBurnFeePercFlat = p.PerpBurnFeePercFlat,
-        VaultMintFeePercFlat = p.VaultMintFeePercFlat,
-        VaultBurnFeePercFlat = p.VaultBurnFeePercFlat,
-        VaultUnderlyingToPerpSwapFeePerc = p.VaultUnderlyingToPerpSwapFeePerc,
-        VaultPerpToUnderlyingSwapFeePerc = p.VaultPerpToUnderlyingSwapFeePerc,
-        VaultDeploymentFee = p.VaultDeploymentFee,
-        RolloverFeeLower = p.RolloverFeeLower,
-        RolloverFeeUpper = p.RolloverFeeUpper,
-        RolloverFeeGrowth = p.RolloverFeeGrowth,
-    };
 
     /// <summary>A bond's seconds to maturity at <paramref name="now"/> (0 at or past maturity), as <see cref="BondController.SecondsToMaturity"/>.</summary>
     public static long SecondsToMaturity(long maturity, long now) => maturity > now ? maturity - now : 0;

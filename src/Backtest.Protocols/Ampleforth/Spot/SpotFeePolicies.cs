@@ -87,6 +87,9 @@ public sealed class BasicFeeStrategy : SpotFeePolicy
 /// </summary>
 public sealed class SubscriptionFeePolicy : SpotFeePolicy
 {
+    /// <summary>An independent copy with the same settings (every field is a value).</summary>
+    public SubscriptionFeePolicy Clone() => (SubscriptionFeePolicy)MemberwiseClone();
+
     public override IReadOnlyList<SpotVersion> Versions { get; } = [SpotVersion.V3, SpotVersion.V4];
 
     /// <summary>Target subscription ratio, default 1.33.</summary>
@@ -174,6 +177,9 @@ public sealed class SubscriptionFeePolicy : SpotFeePolicy
 /// </summary>
 public class DeviationFeePolicy : SpotFeePolicy
 {
+    /// <summary>An independent copy with the same settings and fee lines (every field is a value); a subclass stays that subclass.</summary>
+    public DeviationFeePolicy Clone() => (DeviationFeePolicy)MemberwiseClone();
+
     private FeeLine _down = new(One * 66 / 100, One / 4, One * 95 / 100, 0);
     private FeeLine _up = new(One * 105 / 100, 0, One * 150 / 100, One / 4);
 
